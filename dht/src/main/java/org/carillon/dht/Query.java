@@ -39,13 +39,12 @@ public record Query(List<Field> select, List<Condition> where) {
         public Condition {
             Objects.requireNonNull(field);
             Objects.requireNonNull(operand);
-            boolean ok =
-                    switch (field) {
-                        case ID, VALUE_TYPE -> operand instanceof Long;
-                        case OWNER_PK -> operand instanceof InfoHash;
-                        case USER_TYPE -> operand instanceof byte[];
-                        case SEQ_NUM -> false; // msgpack-c throws on it: never on the wire
-                    };
+            boolean ok = switch (field) {
+                case ID, VALUE_TYPE -> operand instanceof Long;
+                case OWNER_PK -> operand instanceof InfoHash;
+                case USER_TYPE -> operand instanceof byte[];
+                case SEQ_NUM -> false; // msgpack-c throws on it: never on the wire
+            };
             if (!ok) {
                 throw new IllegalArgumentException("bad operand for " + field + ": " + operand);
             }
@@ -71,8 +70,8 @@ public record Query(List<Field> select, List<Condition> where) {
                 case ID -> v.id() == (Long) operand;
                 case VALUE_TYPE -> v.type() == (Long) operand;
                 case OWNER_PK -> v.ownerKeyId() != null && v.ownerKeyId().equals(operand);
-                case USER_TYPE -> Arrays.equals(
-                        v.userType().getBytes(java.nio.charset.StandardCharsets.UTF_8), (byte[]) operand);
+                case USER_TYPE ->
+                    Arrays.equals(v.userType().getBytes(java.nio.charset.StandardCharsets.UTF_8), (byte[]) operand);
                 case SEQ_NUM -> false;
             };
         }

@@ -124,7 +124,8 @@ public sealed interface Message {
     }
 
     /** A storage node pushing new or edited values to a listener. */
-    record Update(InfoHash sender, int version, InfoHash key, long socketId, List<Value> values, Long created, byte[] token)
+    record Update(
+            InfoHash sender, int version, InfoHash key, long socketId, List<Value> values, Long created, byte[] token)
             implements Request {
         public Update {
             values = List.copyOf(values);

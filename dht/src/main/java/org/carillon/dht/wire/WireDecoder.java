@@ -120,9 +120,7 @@ final class WireDecoder {
             message = request(str(m.get("q"), "q"), map(m.get("a"), "a"), sizes);
         }
         Packet packet = new Packet(tid, network, agent, client, message);
-        return sizes.isEmpty()
-                ? new DecodeResult.Complete(packet)
-                : new DecodeResult.AwaitingParts(packet, sizes);
+        return sizes.isEmpty() ? new DecodeResult.Complete(packet) : new DecodeResult.AwaitingParts(packet, sizes);
     }
 
     private static Message request(String q, Map<?, ?> a, List<Integer> sizes) throws Bad {
@@ -131,17 +129,22 @@ final class WireDecoder {
             case "ping" -> new Ping(id);
             case "find" -> new Find(id, hash(a.get("target"), "target"), want(a));
             case "get" -> new Get(id, hash(a.get("h"), "h"), query(a.get("q")), want(a));
-            case "put" -> new Put(
-                    id, hash(a.get("h"), "h"), values(a.get("values"), sizes), optUint(a, "c"), blob(a.get("token")));
-            case "refresh" -> new Refresh(
-                    id, hash(a.get("h"), "h"), uint(a.get("vid"), "vid"), blob(a.get("token")));
-            case "listen" -> new Listen(
-                    id,
-                    (int) optUintOr(a, "ve", 0),
-                    hash(a.get("h"), "h"),
-                    blob(a.get("token")),
-                    uint32(a.get("sid"), "sid"),
-                    query(a.get("q")));
+            case "put" ->
+                new Put(
+                        id,
+                        hash(a.get("h"), "h"),
+                        values(a.get("values"), sizes),
+                        optUint(a, "c"),
+                        blob(a.get("token")));
+            case "refresh" -> new Refresh(id, hash(a.get("h"), "h"), uint(a.get("vid"), "vid"), blob(a.get("token")));
+            case "listen" ->
+                new Listen(
+                        id,
+                        (int) optUintOr(a, "ve", 0),
+                        hash(a.get("h"), "h"),
+                        blob(a.get("token")),
+                        uint32(a.get("sid"), "sid"),
+                        query(a.get("q")));
             case "update" -> update(id, a, sizes);
             default -> throw new Bad(DecodeError.UNKNOWN_KIND, "query " + q);
         };
@@ -269,14 +272,13 @@ final class WireDecoder {
             Map<?, ?> cond = map(c, "where");
             Field f = field(cond.get("f"));
             Object v = cond.get("v");
-            Object operand =
-                    switch (f) {
-                        case ID -> uint(v, "where id");
-                        case VALUE_TYPE -> uint(v, "where type");
-                        case OWNER_PK -> hash(v, "where owner");
-                        case USER_TYPE -> blob(v);
-                        case SEQ_NUM -> throw new Bad(DecodeError.BAD_FIELD, "seq cannot be a where field");
-                    };
+            Object operand = switch (f) {
+                case ID -> uint(v, "where id");
+                case VALUE_TYPE -> uint(v, "where type");
+                case OWNER_PK -> hash(v, "where owner");
+                case USER_TYPE -> blob(v);
+                case SEQ_NUM -> throw new Bad(DecodeError.BAD_FIELD, "seq cannot be a where field");
+            };
             where.add(new Query.Condition(f, operand));
         }
         return new Query(select, where);

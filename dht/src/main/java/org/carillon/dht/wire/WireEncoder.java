@@ -37,52 +37,53 @@ final class WireEncoder {
         MsgpackWriter w = new MsgpackWriter(256);
         Message message = packet.message();
         if (message instanceof ErrorReply e) {
-                w.mapHeader(4 + envelopeExtras(packet));
-                w.str("e").arrayHeader(2).uint(e.code()).str(e.text());
-                w.str("r").mapHeader(1).str("id").bin(e.sender().toBytes());
-                tidKindAgent(w, packet, "e");
-                networkAndClient(w, packet);
+            w.mapHeader(4 + envelopeExtras(packet));
+            w.str("e").arrayHeader(2).uint(e.code()).str(e.text());
+            w.str("r").mapHeader(1).str("id").bin(e.sender().toBytes());
+            tidKindAgent(w, packet, "e");
+            networkAndClient(w, packet);
         } else if (message instanceof Reply r) {
-                w.mapHeader(3 + envelopeExtras(packet));
-                w.str("r");
-                reply(w, r, packedValues, fragmented);
-                tidKindAgent(w, packet, "r");
-                networkAndClient(w, packet);
+            w.mapHeader(3 + envelopeExtras(packet));
+            w.str("r");
+            reply(w, r, packedValues, fragmented);
+            tidKindAgent(w, packet, "r");
+            networkAndClient(w, packet);
         } else if (message instanceof ValueParts p) {
-                w.mapHeader(3 + (packet.network() != 0 ? 1 : 0));
-                if (packet.network() != 0) {
-                    w.str("n").uint(packet.network());
-                }
-                w.str("y").str("p").str("t").uint(packet.tid());
-                w.str("p").mapHeader(p.parts().size());
-                for (var e : new java.util.TreeMap<>(p.parts()).entrySet()) {
-                    w.uint(e.getKey()).mapHeader(2);
-                    w.str("o").uint(e.getValue().offset()).str("d").bin(e.getValue().data());
-                }
+            w.mapHeader(3 + (packet.network() != 0 ? 1 : 0));
+            if (packet.network() != 0) {
+                w.str("n").uint(packet.network());
+            }
+            w.str("y").str("p").str("t").uint(packet.tid());
+            w.str("p").mapHeader(p.parts().size());
+            for (var e : new java.util.TreeMap<>(p.parts()).entrySet()) {
+                w.uint(e.getKey()).mapHeader(2);
+                w.str("o").uint(e.getValue().offset()).str("d").bin(e.getValue().data());
+            }
         } else if (message instanceof UpdateIds u) {
-                // 2.4.12 builds these pushes in a different order: a, y, v, [n], q, t.
-                w.mapHeader(4 + envelopeExtras(packet));
-                w.str("a").mapHeader(4);
-                w.str("id").bin(u.sender().toBytes()).str("sid").uint(u.socketId());
-                w.str("token").bin(u.token());
-                w.str(u.kind() == UpdateIds.Kind.EXPIRED ? "exp" : "re").arrayHeader(u.valueIds().size());
-                for (long id : u.valueIds()) {
-                    w.uint(id);
-                }
-                w.str("y").str("q");
-                if (packet.agent() != null) {
-                    w.str("v").str(packet.agent());
-                }
-                networkAndClient(w, packet);
-                w.str("q").str("update").str("t").uint(packet.tid());
+            // 2.4.12 builds these pushes in a different order: a, y, v, [n], q, t.
+            w.mapHeader(4 + envelopeExtras(packet));
+            w.str("a").mapHeader(4);
+            w.str("id").bin(u.sender().toBytes()).str("sid").uint(u.socketId());
+            w.str("token").bin(u.token());
+            w.str(u.kind() == UpdateIds.Kind.EXPIRED ? "exp" : "re")
+                    .arrayHeader(u.valueIds().size());
+            for (long id : u.valueIds()) {
+                w.uint(id);
+            }
+            w.str("y").str("q");
+            if (packet.agent() != null) {
+                w.str("v").str(packet.agent());
+            }
+            networkAndClient(w, packet);
+            w.str("q").str("update").str("t").uint(packet.tid());
         } else {
-                Message.Request q = (Message.Request) message;
-                w.mapHeader(4 + envelopeExtras(packet));
-                w.str("a");
-                arguments(w, q, packedValues, fragmented);
-                w.str("q").str(q.name());
-                tidKindAgent(w, packet, "q");
-                networkAndClient(w, packet);
+            Message.Request q = (Message.Request) message;
+            w.mapHeader(4 + envelopeExtras(packet));
+            w.str("a");
+            arguments(w, q, packedValues, fragmented);
+            w.str("q").str(q.name());
+            tidKindAgent(w, packet, "q");
+            networkAndClient(w, packet);
         }
         List<byte[]> out = new ArrayList<>();
         out.add(w.toByteArray());
@@ -142,50 +143,50 @@ final class WireEncoder {
         if (q instanceof Ping p) {
             w.mapHeader(1).str("id").bin(p.sender().toBytes());
         } else if (q instanceof Find f) {
-                w.mapHeader(2 + (f.want().isEmpty() ? 0 : 1));
-                w.str("id").bin(f.sender().toBytes()).str("target").bin(f.target().toBytes());
-                want(w, f.want());
+            w.mapHeader(2 + (f.want().isEmpty() ? 0 : 1));
+            w.str("id").bin(f.sender().toBytes()).str("target").bin(f.target().toBytes());
+            want(w, f.want());
         } else if (q instanceof Get g) {
-                boolean q1 = g.query() != null;
-                w.mapHeader(2 + (q1 ? 1 : 0) + (g.want().isEmpty() ? 0 : 1));
-                w.str("id").bin(g.sender().toBytes()).str("h").bin(g.key().toBytes());
-                if (q1) {
-                    w.str("q");
-                    query(w, g.query());
-                }
-                want(w, g.want());
+            boolean q1 = g.query() != null;
+            w.mapHeader(2 + (q1 ? 1 : 0) + (g.want().isEmpty() ? 0 : 1));
+            w.str("id").bin(g.sender().toBytes()).str("h").bin(g.key().toBytes());
+            if (q1) {
+                w.str("q");
+                query(w, g.query());
+            }
+            want(w, g.want());
         } else if (q instanceof Put p) {
-                w.mapHeader(4 + (p.created() != null ? 1 : 0));
-                w.str("id").bin(p.sender().toBytes()).str("h").bin(p.key().toBytes());
-                w.str("values");
-                values(w, values, fragmented);
-                if (p.created() != null) {
-                    w.str("c").uint(p.created());
-                }
-                w.str("token").bin(p.token());
+            w.mapHeader(4 + (p.created() != null ? 1 : 0));
+            w.str("id").bin(p.sender().toBytes()).str("h").bin(p.key().toBytes());
+            w.str("values");
+            values(w, values, fragmented);
+            if (p.created() != null) {
+                w.str("c").uint(p.created());
+            }
+            w.str("token").bin(p.token());
         } else if (q instanceof Refresh r) {
-                w.mapHeader(4);
-                w.str("id").bin(r.sender().toBytes()).str("h").bin(r.key().toBytes());
-                w.str("vid").uint(r.valueId()).str("token").bin(r.token());
+            w.mapHeader(4);
+            w.str("id").bin(r.sender().toBytes()).str("h").bin(r.key().toBytes());
+            w.str("vid").uint(r.valueId()).str("token").bin(r.token());
         } else if (q instanceof Listen l) {
-                w.mapHeader(5 + (l.query() != null ? 1 : 0));
-                w.str("id").bin(l.sender().toBytes()).str("ve").uint(l.version());
-                w.str("h").bin(l.key().toBytes()).str("token").bin(l.token());
-                w.str("sid").uint(l.socketId());
-                if (l.query() != null) {
-                    w.str("q");
-                    query(w, l.query());
-                }
+            w.mapHeader(5 + (l.query() != null ? 1 : 0));
+            w.str("id").bin(l.sender().toBytes()).str("ve").uint(l.version());
+            w.str("h").bin(l.key().toBytes()).str("token").bin(l.token());
+            w.str("sid").uint(l.socketId());
+            if (l.query() != null) {
+                w.str("q");
+                query(w, l.query());
+            }
         } else if (q instanceof Update u) {
-                w.mapHeader(6 + (u.created() != null ? 1 : 0));
-                w.str("id").bin(u.sender().toBytes()).str("ve").uint(u.version());
-                w.str("h").bin(u.key().toBytes()).str("sid").uint(u.socketId());
-                w.str("values");
-                values(w, values, fragmented);
-                if (u.created() != null) {
-                    w.str("c").uint(u.created());
-                }
-                w.str("token").bin(u.token());
+            w.mapHeader(6 + (u.created() != null ? 1 : 0));
+            w.str("id").bin(u.sender().toBytes()).str("ve").uint(u.version());
+            w.str("h").bin(u.key().toBytes()).str("sid").uint(u.socketId());
+            w.str("values");
+            values(w, values, fragmented);
+            if (u.created() != null) {
+                w.str("c").uint(u.created());
+            }
+            w.str("token").bin(u.token());
         } else {
             throw new IllegalStateException(q.name() + " has its own layout");
         }

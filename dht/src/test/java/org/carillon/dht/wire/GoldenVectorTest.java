@@ -34,8 +34,7 @@ class GoldenVectorTest {
     private static final long HELLO_ID = Long.parseUnsignedLong("17321408955565057253");
 
     static Stream<String> singleDatagramVectors() {
-        return GoldenVectors.NAMES.stream()
-                .filter(n -> !n.matches("(18|19|20|21|31|32|33|34|35|36|37|38)-.*"));
+        return GoldenVectors.NAMES.stream().filter(n -> !n.matches("(18|19|20|21|31|32|33|34|35|36|37|38)-.*"));
     }
 
     @ParameterizedTest
@@ -45,12 +44,14 @@ class GoldenVectorTest {
         Packet packet = complete(wire);
         List<byte[]> again = WireCodec.encode(packet);
         assertThat(again).hasSize(1);
-        assertThat(HexFormat.of().formatHex(again.get(0))).isEqualTo(HexFormat.of().formatHex(wire));
+        assertThat(HexFormat.of().formatHex(again.get(0)))
+                .isEqualTo(HexFormat.of().formatHex(wire));
     }
 
     static Stream<Arguments> fragmentedVectors() {
         return Stream.of(
-                Arguments.of(List.of("18-put-request-fragmented-header", "19-value-part-0", "20-value-part-1", "21-value-part-2")),
+                Arguments.of(List.of(
+                        "18-put-request-fragmented-header", "19-value-part-0", "20-value-part-1", "21-value-part-2")),
                 Arguments.of(List.of("31-put-signed-value-header", "32-put-signed-value-part")),
                 Arguments.of(List.of(
                         "33-put-encrypted-value-header",
@@ -78,7 +79,9 @@ class GoldenVectorTest {
         assertThat(value.size()).isEqualTo(awaiting.sizes().get(0));
         Packet whole = complete(WireCodec.assemble(awaiting.header(), List.of(value.toByteArray())));
 
-        List<String> expected = names.stream().map(n -> HexFormat.of().formatHex(GoldenVectors.load(n))).toList();
+        List<String> expected = names.stream()
+                .map(n -> HexFormat.of().formatHex(GoldenVectors.load(n)))
+                .toList();
         List<String> actual = new ArrayList<>();
         WireCodec.encode(whole).forEach(b -> actual.add(HexFormat.of().formatHex(b)));
         assertThat(actual).isEqualTo(expected);
@@ -118,22 +121,26 @@ class GoldenVectorTest {
 
     @Test
     void paginatedGetSelectsIdsThenFetchesById() {
-        Get select = (Get) complete(GoldenVectors.load("05-get-request-select-id")).message();
+        Get select =
+                (Get) complete(GoldenVectors.load("05-get-request-select-id")).message();
         assertThat(select.key()).isEqualTo(TESTKEY);
         assertThat(select.query()).isEqualTo(new Query(List.of(Field.ID), List.of()));
-        Reply fields = (Reply) complete(GoldenVectors.load("06-get-reply-fileds")).message();
+        Reply fields =
+                (Reply) complete(GoldenVectors.load("06-get-reply-fileds")).message();
         assertThat(fields.projection().fields()).containsExactly(Field.ID);
         assertThat(fields.projection().rows()).containsExactly(List.of(HELLO_ID));
         Get byId = (Get) complete(GoldenVectors.load("07-get-request-where-id")).message();
         assertThat(byId.query().where()).containsExactly(Query.Condition.id(HELLO_ID));
-        Reply values = (Reply) complete(GoldenVectors.load("08-get-reply-values")).message();
+        Reply values =
+                (Reply) complete(GoldenVectors.load("08-get-reply-values")).message();
         assertThat(values.values())
                 .containsExactly(Value.of(HELLO_ID, 0, "hello_from_A".getBytes(StandardCharsets.UTF_8), "text/plain"));
     }
 
     @Test
     void putCarriesCreationTimeTokenAndValue() {
-        Put put = (Put) complete(GoldenVectors.load("09-put-request-with-created")).message();
+        Put put = (Put)
+                complete(GoldenVectors.load("09-put-request-with-created")).message();
         assertThat(put.created()).isEqualTo(1795395629L);
         assertThat(put.token()).hasSize(32);
         assertThat(put.values()).extracting(Value::id).containsExactly(HELLO_ID);
@@ -146,15 +153,19 @@ class GoldenVectorTest {
         Listen l = (Listen) complete(GoldenVectors.load("11-listen-request")).message();
         assertThat(l.version()).isEqualTo(1);
         assertThat(l.socketId()).isEqualTo(2038019778L);
-        Update u = (Update) complete(GoldenVectors.load("13-update-request-new-value")).message();
+        Update u = (Update)
+                complete(GoldenVectors.load("13-update-request-new-value")).message();
         assertThat(u.socketId()).isEqualTo(2038019778L);
         assertThat(u.values()).hasSize(1);
-        UpdateIds exp = (UpdateIds) complete(GoldenVectors.load("14-update-request-expired")).message();
+        UpdateIds exp = (UpdateIds)
+                complete(GoldenVectors.load("14-update-request-expired")).message();
         assertThat(exp.kind()).isEqualTo(UpdateIds.Kind.EXPIRED);
         assertThat(exp.valueIds()).containsExactly(Long.parseUnsignedLong("13573622494646406760"));
-        UpdateIds re = (UpdateIds) complete(GoldenVectors.load("15-update-request-refreshed")).message();
+        UpdateIds re = (UpdateIds)
+                complete(GoldenVectors.load("15-update-request-refreshed")).message();
         assertThat(re.kind()).isEqualTo(UpdateIds.Kind.REFRESHED);
-        Listen withQuery = (Listen) complete(GoldenVectors.load("30-listen-request-where-usertype")).message();
+        Listen withQuery = (Listen)
+                complete(GoldenVectors.load("30-listen-request-where-usertype")).message();
         assertThat(withQuery.query().where()).containsExactly(Query.Condition.userType("text/plain"));
     }
 
@@ -168,25 +179,34 @@ class GoldenVectorTest {
 
     @Test
     void errorsCarryCodeTextAndSender() {
-        ErrorReply e401 = (ErrorReply) complete(GoldenVectors.load("22-error-401-put-wrong-token")).message();
+        ErrorReply e401 = (ErrorReply)
+                complete(GoldenVectors.load("22-error-401-put-wrong-token")).message();
         assertThat(e401.code()).isEqualTo(401);
         assertThat(e401.text()).isEqualTo("Put with wrong token");
-        assertThat(((ErrorReply) complete(GoldenVectors.load("23-error-203-get-no-infohash")).message()).code())
+        assertThat(((ErrorReply) complete(GoldenVectors.load("23-error-203-get-no-infohash"))
+                                .message())
+                        .code())
                 .isEqualTo(203);
-        assertThat(((ErrorReply) complete(GoldenVectors.load("24-error-404-unknown-storage")).message()).code())
+        assertThat(((ErrorReply) complete(GoldenVectors.load("24-error-404-unknown-storage"))
+                                .message())
+                        .code())
                 .isEqualTo(404);
     }
 
     @Test
     void networkIdTravelsAsN() {
-        assertThat(complete(GoldenVectors.load("27-ping-request-netid42")).network()).isEqualTo(42);
-        assertThat(complete(GoldenVectors.load("28-ping-reply-netid42")).network()).isEqualTo(42);
+        assertThat(complete(GoldenVectors.load("27-ping-request-netid42")).network())
+                .isEqualTo(42);
+        assertThat(complete(GoldenVectors.load("28-ping-reply-netid42")).network())
+                .isEqualTo(42);
     }
 
     @Test
     void selectWithWhereOnType() {
-        Get g = (Get) complete(GoldenVectors.load("29-get-request-select-id-seq-where-type")).message();
-        assertThat(g.query()).isEqualTo(new Query(List.of(Field.ID, Field.SEQ_NUM), List.of(Query.Condition.valueType(0))));
+        Get g = (Get) complete(GoldenVectors.load("29-get-request-select-id-seq-where-type"))
+                .message();
+        assertThat(g.query())
+                .isEqualTo(new Query(List.of(Field.ID, Field.SEQ_NUM), List.of(Query.Condition.valueType(0))));
     }
 
     @Test
@@ -220,12 +240,14 @@ class GoldenVectorTest {
         DecodeResult.AwaitingParts header = (DecodeResult.AwaitingParts) WireCodec.decode(GoldenVectors.load(names[0]));
         ByteArrayOutputStream value = new ByteArrayOutputStream();
         for (int i = 1; i < names.length; i++) {
-            value.writeBytes(((ValueParts) complete(GoldenVectors.load(names[i])).message())
-                    .parts()
-                    .get(0)
-                    .data());
+            value.writeBytes(
+                    ((ValueParts) complete(GoldenVectors.load(names[i])).message())
+                            .parts()
+                            .get(0)
+                            .data());
         }
-        Put put = (Put) complete(WireCodec.assemble(header.header(), List.of(value.toByteArray()))).message();
+        Put put = (Put) complete(WireCodec.assemble(header.header(), List.of(value.toByteArray())))
+                .message();
         return put.values().get(0);
     }
 
