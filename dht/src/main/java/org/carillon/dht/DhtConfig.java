@@ -1,0 +1,79 @@
+package org.carillon.dht;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.List;
+
+/**
+ * How a node runs.
+ *
+ * @param bindAddresses one socket per address, all on {@code port}; the default binds the
+ *     IPv4 and IPv6 wildcards, as dhtnode does
+ * @param port UDP port, 0 for any free port (the IPv6 socket then takes the IPv4 one's)
+ * @param network network id; nodes of different networks ignore each other
+ * @param bootstrap addresses pinged to join the network
+ * @param rateLimited whether OpenDHT's request rate limits apply ({@code dhtnode -U} turns them off)
+ * @param storageLimit bytes of values this node stores for others
+ */
+public record DhtConfig(
+        List<InetAddress> bindAddresses,
+        int port,
+        long network,
+        List<InetSocketAddress> bootstrap,
+        boolean rateLimited,
+        long storageLimit) {
+
+    public static final int DEFAULT_PORT = 4222;
+    public static final long DEFAULT_STORAGE_LIMIT = 64L * 1024 * 1024;
+
+    public DhtConfig {
+        bindAddresses = List.copyOf(bindAddresses);
+        bootstrap = List.copyOf(bootstrap);
+        if (bindAddresses.isEmpty()) {
+            throw new IllegalArgumentException("a node needs at least one bind address");
+        }
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("port " + port + " is not in 0..65535");
+        }
+        if (network < 0 || network > 0xffff_ffffL) {
+            throw new IllegalArgumentException("network id " + network + " is not a 32-bit unsigned number");
+        }
+    }
+
+    public static DhtConfig defaults() {
+        return new DhtConfig(
+                List.of(wildcard("0.0.0.0"), wildcard("::")), DEFAULT_PORT, 0, List.of(), true, DEFAULT_STORAGE_LIMIT);
+    }
+
+    public DhtConfig withBindAddresses(List<InetAddress> addresses) {
+        return new DhtConfig(addresses, port, network, bootstrap, rateLimited, storageLimit);
+    }
+
+    public DhtConfig withPort(int newPort) {
+        return new DhtConfig(bindAddresses, newPort, network, bootstrap, rateLimited, storageLimit);
+    }
+
+    public DhtConfig withNetwork(long newNetwork) {
+        return new DhtConfig(bindAddresses, port, newNetwork, bootstrap, rateLimited, storageLimit);
+    }
+
+    public DhtConfig withBootstrap(List<InetSocketAddress> nodes) {
+        return new DhtConfig(bindAddresses, port, network, nodes, rateLimited, storageLimit);
+    }
+
+    public DhtConfig withRateLimited(boolean limited) {
+        return new DhtConfig(bindAddresses, port, network, bootstrap, limited, storageLimit);
+    }
+
+    public DhtConfig withStorageLimit(long bytes) {
+        return new DhtConfig(bindAddresses, port, network, bootstrap, rateLimited, bytes);
+    }
+
+    private static InetAddress wildcard(String literal) {
+        try {
+            return InetAddress.getByName(literal);
+        } catch (java.net.UnknownHostException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
