@@ -257,6 +257,12 @@ final class WireEncoder {
         }
     }
 
+    private static void key(MsgpackWriter w, org.carillon.dht.InfoHash key) {
+        if (key != null) {
+            w.str("h").bin(key.toBytes());
+        }
+    }
+
     private static void want(MsgpackWriter w, List<Long> want) {
         if (!want.isEmpty()) {
             w.str("w").arrayHeader(want.size());
