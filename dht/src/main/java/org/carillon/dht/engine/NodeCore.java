@@ -191,6 +191,16 @@ public final class NodeCore {
                 listeners.size());
     }
 
+    /** Sizes of the state an attacker could try to grow, for tests that check it stays bounded. */
+    Map<String, Integer> boundedStateSizes() {
+        return Map.of(
+                "partial-messages", reassembler.size(),
+                "pending-requests", pending.size(),
+                "blacklist", blacklist.size(),
+                "rate-limited-sources", rateLimiter.trackedSources(),
+                "remote-listeners", listeners.size());
+    }
+
     /** Nodes of one family's routing table, for status output and tests. */
     public List<RemoteNode> routingNodes(Family family) {
         RoutingTable t = tables.get(family);
