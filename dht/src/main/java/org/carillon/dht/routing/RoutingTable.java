@@ -29,9 +29,9 @@ public final class RoutingTable {
         RemoteNode cached;
         long lastChanged;
 
-        Bucket(InfoHash first, long now) {
+        Bucket(InfoHash first, long lastChanged) {
             this.first = first;
-            this.lastChanged = now;
+            this.lastChanged = lastChanged;
         }
     }
 
@@ -40,7 +40,7 @@ public final class RoutingTable {
 
     public RoutingTable(InfoHash self, long now) {
         this.self = self;
-        buckets.add(new Bucket(InfoHash.ZERO, now));
+        buckets.add(new Bucket(InfoHash.ZERO, Long.MIN_VALUE / 2));
     }
 
     /**
@@ -67,13 +67,13 @@ public final class RoutingTable {
             }
             if (b.nodes.size() < K) {
                 b.nodes.add(candidate);
-                b.lastChanged = now;
+                touch(b, confirm, now);
                 return new Insertion(candidate, null);
             }
             for (int i = 0; i < b.nodes.size(); i++) {
                 if (b.nodes.get(i).isExpired()) {
                     b.nodes.set(i, candidate);
-                    b.lastChanged = now;
+                    touch(b, confirm, now);
                     return new Insertion(candidate, null);
                 }
             }
@@ -93,6 +93,13 @@ public final class RoutingTable {
                 b.cached = candidate;
             }
             return new Insertion(b.cached == candidate ? candidate : b.cached, dubious);
+        }
+    }
+
+    /** A bucket counts as fresh only when one of its nodes answered us (OpenDHT's bucket time). */
+    private static void touch(Bucket b, Confirm confirm, long now) {
+        if (confirm == Confirm.REPLIED) {
+            b.lastChanged = now;
         }
     }
 
