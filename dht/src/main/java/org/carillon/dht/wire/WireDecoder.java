@@ -1,5 +1,6 @@
 package org.carillon.dht.wire;
 
+import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
@@ -352,12 +353,17 @@ final class WireDecoder {
         return nodes;
     }
 
+    /**
+     * 4 bytes are IPv4, 16 bytes IPv6 — always, even for IPv4-mapped addresses, which {@link
+     * InetAddress#getByAddress(byte[])} would turn into IPv4: an {@code n6} entry must stay an
+     * IPv6 node (re-encoding it as IPv4 throws) and {@code sa} must keep its length.
+     */
     private static InetAddress address(byte[] ip) throws Bad {
         if (ip.length != 4 && ip.length != 16) {
             throw new Bad(DecodeError.BAD_FIELD, "address of " + ip.length + " bytes");
         }
         try {
-            return InetAddress.getByAddress(ip);
+            return ip.length == 4 ? InetAddress.getByAddress(ip) : Inet6Address.getByAddress(null, ip, -1);
         } catch (UnknownHostException e) {
             throw new Bad(DecodeError.BAD_FIELD, "address");
         }
