@@ -78,4 +78,64 @@ class WireCodecRegressionTest {
         assertThat(WireCodec.encode(new Packet(3, 0, "RNG1", false, back)).get(0))
                 .isEqualTo(wire);
     }
+
+    /**
+     * msgpack uint64 values at or above 2^63 reach the decoder as negative longs: a tid of
+     * {@code cf 80…} was accepted as a negative transaction id, a value-part index or offset of
+     * {@code cf 80…} passed the upper-bound checks and was cast to int (2^63 became index 0,
+     * offset 0), and a blob written as an array of integers took 2^64-1 for the byte 0xff.
+     */
+    @Test
+    void uint64AtOrAbove2pow63IsNotASmallNumber() {
+        // {y:"p", t:1, p:{<index>: {o:<offset>, d:bin(00)}}}
+        assertThat(WireCodec.decode(parts("00", "00"))).isInstanceOf(DecodeResult.Complete.class);
+        assertRejected(WireCodec.decode(parts("cf8000000000000000", "00")), DecodeError.TOO_LARGE);
+        assertRejected(WireCodec.decode(parts("00", "cf8000000000000005")), DecodeError.TOO_LARGE);
+        assertRejected(WireCodec.decode(parts("00", "cfffffffffffffffff")), DecodeError.TOO_LARGE);
+
+        byte[] ping = WireCodec.encode(new Packet(0x12345678L, 0, null, false, new Message.Ping(A)))
+                .get(0);
+        String hex = HexFormat.of().formatHex(ping);
+        assertThat(hex).contains("a174ce12345678");
+        assertRejected(
+                WireCodec.decode(HexFormat.of().parseHex(hex.replace("a174ce12345678", "a174cf8000000012345678"))),
+                DecodeError.BAD_FIELD);
+
+        // a reply whose token is the array form of a blob: [1, 0xff] is fine, [1, 2^64-1] is not
+        byte[] reply = WireCodec.encode(new Packet(
+                        1,
+                        0,
+                        null,
+                        false,
+                        new Reply(A, null, null, List.of(), List.of(), new byte[] {1, (byte) 0xff}, List.of(), null)))
+                .get(0);
+        String r = HexFormat.of().formatHex(reply);
+        assertThat(r).contains("a5746f6b656ec40201ff");
+        DecodeResult asArray = WireCodec.decode(HexFormat.of().parseHex(r.replace("c40201ff", "9201ccff")));
+        assertThat(((Reply) ((DecodeResult.Complete) asArray).packet().message()).token())
+                .containsExactly(1, 0xff);
+        assertRejected(
+                WireCodec.decode(HexFormat.of().parseHex(r.replace("c40201ff", "9201cfffffffffffffffff"))),
+                DecodeError.BAD_FIELD);
+    }
+
+    /** assemble() enforces the same 64 KiB + 32 limit as the sizes a header may announce. */
+    @Test
+    void assembleRefusesValuesLargerThanAnyValue() {
+        Packet header = new Packet(1, 0, null, false, new Put(A, B, List.of(), null, new byte[0]));
+        byte[] tooLarge = new byte[WireDecoder.MAX_PACKED_VALUE + 1];
+        assertRejected(WireCodec.assemble(header, List.of(tooLarge)), DecodeError.TOO_LARGE);
+        byte[] packed = WireEncoder.packValue(Value.of(9, 0, new byte[Value.MAX_SIZE]));
+        assertThat(packed.length).isLessThanOrEqualTo(WireDecoder.MAX_PACKED_VALUE);
+        assertThat(WireCodec.assemble(header, List.of(packed))).isInstanceOf(DecodeResult.Complete.class);
+    }
+
+    private static byte[] parts(String index, String offset) {
+        return HexFormat.of().parseHex("83a179a170a17401a17081" + index + "82a16f" + offset + "a164c40100");
+    }
+
+    private static void assertRejected(DecodeResult r, DecodeError error) {
+        assertThat(r).isInstanceOf(DecodeResult.Rejected.class);
+        assertThat(((DecodeResult.Rejected) r).error()).isEqualTo(error);
+    }
 }
