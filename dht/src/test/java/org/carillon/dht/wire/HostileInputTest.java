@@ -29,7 +29,8 @@ import org.msgpack.value.ValueFactory;
  * accept re-encodes to datagrams that decode to the same packet.
  *
  * <p>All randomness comes from one seed, printed with any failure; rerun a failure with {@code
- * -Dhostile.seed=<seed>}. Together the tests feed about 230 000 inputs in a few seconds.
+ * -Dhostile.seed=<seed>}. Together the tests decode about 207 000 datagrams and assemble about 14 000
+ * value sets, in a few seconds.
  */
 class HostileInputTest {
     private static final long SEED = Long.getLong("hostile.seed", 0x0DD5_EED5_CA11_0C0DL);
@@ -211,7 +212,6 @@ class HostileInputTest {
             "c4ff", // bin8
             "d9ff" // str8
         };
-        Runtime rt = Runtime.getRuntime();
         for (String h : headers) {
             for (int pad = 0; pad < 16; pad++) {
                 byte[] alone = concat(HexFormat.of().parseHex(h), new byte[pad]);
@@ -223,17 +223,15 @@ class HostileInputTest {
                 assertRejected(feed(inPut, () -> h + " as the values of a put"), DecodeError.MALFORMED);
             }
         }
-        // a 10-byte datagram declaring 2^32-1 elements, a million times over, costs no memory
-        long before = rt.totalMemory() - rt.freeMemory();
+        // a 10-byte datagram declaring 2^32-1 elements, a thousand times over, allocates nothing large
         byte[] tenBytes = HexFormat.of().parseHex("ddffffffff0000000000");
         for (int i = 0; i < 1_000; i++) {
-            assertRejected(WireCodec.decode(tenBytes), DecodeError.MALFORMED);
+            assertRejected(feed(tenBytes, () -> "array32 of 2^32-1 in 10 bytes"), DecodeError.MALFORMED);
         }
-        assertThat(rt.totalMemory() - rt.freeMemory() - before).isLessThan(64L << 20);
         // many large elements that are all there: fine, but bounded by the datagram
         byte[] many = concat(HexFormat.of().parseHex("81a178dcffff"), new byte[0xffff]);
         assertRejected(feed(many, () -> "65535 zeros under an unknown key"), DecodeError.MISSING_FIELD);
-        assertThat(decoded).isGreaterThanOrEqualTo(300);
+        assertThat(decoded).isGreaterThanOrEqualTo(1_300);
     }
 
     @Test
