@@ -62,6 +62,15 @@ final class MsgpackWriter {
         return this;
     }
 
+    /**
+     * A uint32 field held in an {@code int} (error code, {@code ve}, priority): the decoder
+     * maps values above 2^31 to negative ints, so write the raw bits back unsigned rather than
+     * sign-extending them into a uint64 no peer accepts.
+     */
+    MsgpackWriter uint32(int v) {
+        return uint(Integer.toUnsignedLong(v));
+    }
+
     MsgpackWriter bool(boolean b) {
         return put(b ? 0xc3 : 0xc2);
     }

@@ -1,5 +1,6 @@
 package org.carillon.dht.wire;
 
+import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
@@ -64,6 +65,9 @@ final class WireDecoder {
         try {
             List<Value> values = new ArrayList<>(packedValues.size());
             for (byte[] packed : packedValues) {
+                if (packed.length > MAX_PACKED_VALUE) {
+                    throw new Bad(DecodeError.TOO_LARGE, "packed value of " + packed.length + " bytes");
+                }
                 Object o;
                 try {
                     o = MsgpackReader.parse(packed);
@@ -193,12 +197,12 @@ final class WireDecoder {
         Map<Integer, ValueParts.Part> parts = new HashMap<>();
         for (Map.Entry<?, ?> e : p.entrySet()) {
             long index = uint(e.getKey(), "part index");
-            if (index > 0xffff) {
+            if (index < 0 || index > 0xffff) { // negative: a uint64 >= 2^63, which (int) would alias
                 throw new Bad(DecodeError.TOO_LARGE, "part index " + index);
             }
             Map<?, ?> part = map(e.getValue(), "part");
             long offset = uint(part.get("o"), "o");
-            if (offset > MAX_PACKED_VALUE) {
+            if (offset < 0 || offset > MAX_PACKED_VALUE) {
                 throw new Bad(DecodeError.TOO_LARGE, "part offset " + offset);
             }
             parts.put((int) index, new ValueParts.Part((int) offset, blob(part.get("d"))));
@@ -352,19 +356,24 @@ final class WireDecoder {
         return nodes;
     }
 
+    /**
+     * 4 bytes are IPv4, 16 bytes IPv6 — always, even for IPv4-mapped addresses, which {@link
+     * InetAddress#getByAddress(byte[])} would turn into IPv4: an {@code n6} entry must stay an
+     * IPv6 node (re-encoding it as IPv4 throws) and {@code sa} must keep its length.
+     */
     private static InetAddress address(byte[] ip) throws Bad {
         if (ip.length != 4 && ip.length != 16) {
             throw new Bad(DecodeError.BAD_FIELD, "address of " + ip.length + " bytes");
         }
         try {
-            return InetAddress.getByAddress(ip);
+            return ip.length == 4 ? InetAddress.getByAddress(ip) : Inet6Address.getByAddress(null, ip, -1);
         } catch (UnknownHostException e) {
             throw new Bad(DecodeError.BAD_FIELD, "address");
         }
     }
 
     private static long tid(Object o) throws Bad {
-        if (o instanceof Long t && t <= 0xffff_ffffL) {
+        if (o instanceof Long t && t >= 0 && t <= 0xffff_ffffL) { // uint64 >= 2^63 arrive negative
             return t;
         }
         if (o instanceof byte[] b && b.length == 4) {
@@ -399,7 +408,7 @@ final class WireDecoder {
         if (o instanceof List<?> list) {
             byte[] b = new byte[list.size()];
             for (int i = 0; i < b.length; i++) {
-                if (!(list.get(i) instanceof Long x) || x > 0xff) {
+                if (!(list.get(i) instanceof Long x) || x < 0 || x > 0xff) {
                     throw new Bad(DecodeError.BAD_FIELD, "blob array holds a non-byte");
                 }
                 b[i] = (byte) (long) x;

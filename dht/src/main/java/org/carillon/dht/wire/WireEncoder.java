@@ -38,7 +38,7 @@ final class WireEncoder {
         Message message = packet.message();
         if (message instanceof ErrorReply e) {
             w.mapHeader(4 + envelopeExtras(packet));
-            w.str("e").arrayHeader(2).uint(e.code()).str(e.text());
+            w.str("e").arrayHeader(2).uint32(e.code()).str(e.text());
             w.str("r").mapHeader(1).str("id").bin(e.sender().toBytes());
             tidKindAgent(w, packet, "e");
             networkAndClient(w, packet);
@@ -172,7 +172,7 @@ final class WireEncoder {
             w.str("vid").uint(r.valueId()).str("token").bin(r.token());
         } else if (q instanceof Listen l) {
             w.mapHeader(4 + (l.key() != null ? 1 : 0) + (l.query() != null ? 1 : 0));
-            w.str("id").bin(l.sender().toBytes()).str("ve").uint(l.version());
+            w.str("id").bin(l.sender().toBytes()).str("ve").uint32(l.version());
             key(w, l.key());
             w.str("token").bin(l.token());
             w.str("sid").uint(l.socketId());
@@ -182,7 +182,7 @@ final class WireEncoder {
             }
         } else if (q instanceof Update u) {
             w.mapHeader(6 + (u.created() != null ? 1 : 0));
-            w.str("id").bin(u.sender().toBytes()).str("ve").uint(u.version());
+            w.str("id").bin(u.sender().toBytes()).str("ve").uint32(u.version());
             w.str("h").bin(u.key().toBytes()).str("sid").uint(u.socketId());
             w.str("values");
             values(w, values, fragmented);
@@ -328,7 +328,7 @@ final class WireEncoder {
             }
         }
         if (v.priority() != 0) {
-            w.str("p").uint(v.priority());
+            w.str("p").uint32(v.priority());
         }
         return w.toByteArray();
     }
