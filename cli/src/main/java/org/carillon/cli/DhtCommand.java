@@ -159,9 +159,6 @@ public final class DhtCommand implements Callable<Integer> {
         }
         InfoHash id = node.nodeId();
         log.info("Carillon DHT node {} listening on port {}", id, node.port());
-        if (bootstrap != null && !bootstrap.isEmpty()) {
-            log.info("Bootstrapping from {}", bootstrap);
-        }
         Thread hook = new Thread(this::stopOnSignal, "carillon-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         try {
