@@ -42,7 +42,10 @@ public sealed interface Message {
         }
     }
 
-    /** @param query null when absent (whole values, no filter) */
+    /**
+     * @param key null when absent (answered with error 203)
+     * @param query null when absent (whole values, no filter)
+     */
     record Get(InfoHash sender, InfoHash key, Query query, List<Long> want) implements Request {
         public Get {
             want = List.copyOf(want);
@@ -53,7 +56,10 @@ public sealed interface Message {
         }
     }
 
-    /** @param created creation time in Unix seconds, null when absent */
+    /**
+     * @param key null when absent (answered with error 203)
+     * @param created creation time in Unix seconds, null when absent
+     */
     record Put(InfoHash sender, InfoHash key, List<Value> values, Long created, byte[] token) implements Request {
         public Put {
             values = List.copyOf(values);
@@ -67,7 +73,7 @@ public sealed interface Message {
         public boolean equals(Object o) {
             return o instanceof Put p
                     && sender.equals(p.sender)
-                    && key.equals(p.key)
+                    && java.util.Objects.equals(key, p.key)
                     && values.equals(p.values)
                     && java.util.Objects.equals(created, p.created)
                     && Arrays.equals(token, p.token);
@@ -75,7 +81,7 @@ public sealed interface Message {
 
         @Override
         public int hashCode() {
-            return key.hashCode() * 31 + values.hashCode();
+            return values.hashCode();
         }
     }
 
@@ -111,7 +117,7 @@ public sealed interface Message {
             return o instanceof Listen l
                     && sender.equals(l.sender)
                     && version == l.version
-                    && key.equals(l.key)
+                    && java.util.Objects.equals(key, l.key)
                     && Arrays.equals(token, l.token)
                     && socketId == l.socketId
                     && java.util.Objects.equals(query, l.query);
@@ -119,7 +125,7 @@ public sealed interface Message {
 
         @Override
         public int hashCode() {
-            return key.hashCode() * 31 + Long.hashCode(socketId);
+            return Long.hashCode(socketId);
         }
     }
 

@@ -132,7 +132,7 @@ final class WireDecoder {
         return switch (q) {
             case "ping" -> new Ping(id);
             case "find" -> new Find(id, hash(a.get("target"), "target"), want(a));
-            case "get" -> new Get(id, hash(a.get("h"), "h"), query(a.get("q")), want(a));
+            case "get" -> new Get(id, optHash(a), query(a.get("q")), want(a));
             case "put" ->
                 new Put(
                         id,
@@ -390,6 +390,11 @@ final class WireDecoder {
             return InfoHash.of(b);
         }
         throw new Bad(o == null ? DecodeError.MISSING_FIELD : DecodeError.BAD_FIELD, name + " is not a 20-byte bin");
+    }
+
+    /** The key {@code h}, null when absent: the node answers such requests with error 203. */
+    private static InfoHash optHash(Map<?, ?> a) throws Bad {
+        return a.containsKey("h") ? hash(a.get("h"), "h") : null;
     }
 
     /** A blob as {@code unpackBlob} reads it: bin, str, or an array of small integers. */

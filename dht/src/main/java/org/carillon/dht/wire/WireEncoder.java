@@ -148,16 +148,18 @@ final class WireEncoder {
             want(w, f.want());
         } else if (q instanceof Get g) {
             boolean q1 = g.query() != null;
-            w.mapHeader(2 + (q1 ? 1 : 0) + (g.want().isEmpty() ? 0 : 1));
-            w.str("id").bin(g.sender().toBytes()).str("h").bin(g.key().toBytes());
+            w.mapHeader(1 + (g.key() != null ? 1 : 0) + (q1 ? 1 : 0) + (g.want().isEmpty() ? 0 : 1));
+            w.str("id").bin(g.sender().toBytes());
+            key(w, g.key());
             if (q1) {
                 w.str("q");
                 query(w, g.query());
             }
             want(w, g.want());
         } else if (q instanceof Put p) {
-            w.mapHeader(4 + (p.created() != null ? 1 : 0));
-            w.str("id").bin(p.sender().toBytes()).str("h").bin(p.key().toBytes());
+            w.mapHeader(3 + (p.key() != null ? 1 : 0) + (p.created() != null ? 1 : 0));
+            w.str("id").bin(p.sender().toBytes());
+            key(w, p.key());
             w.str("values");
             values(w, values, fragmented);
             if (p.created() != null) {
@@ -169,9 +171,10 @@ final class WireEncoder {
             w.str("id").bin(r.sender().toBytes()).str("h").bin(r.key().toBytes());
             w.str("vid").uint(r.valueId()).str("token").bin(r.token());
         } else if (q instanceof Listen l) {
-            w.mapHeader(5 + (l.query() != null ? 1 : 0));
+            w.mapHeader(4 + (l.key() != null ? 1 : 0) + (l.query() != null ? 1 : 0));
             w.str("id").bin(l.sender().toBytes()).str("ve").uint32(l.version());
-            w.str("h").bin(l.key().toBytes()).str("token").bin(l.token());
+            key(w, l.key());
+            w.str("token").bin(l.token());
             w.str("sid").uint(l.socketId());
             if (l.query() != null) {
                 w.str("q");
@@ -254,6 +257,12 @@ final class WireEncoder {
             } else {
                 w.raw(v, 0, v.length);
             }
+        }
+    }
+
+    private static void key(MsgpackWriter w, org.carillon.dht.InfoHash key) {
+        if (key != null) {
+            w.str("h").bin(key.toBytes());
         }
     }
 

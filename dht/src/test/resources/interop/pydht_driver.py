@@ -1,0 +1,181 @@
+#!/usr/bin/python3
+"""Line-oriented driver for a python3-opendht (2.4.12) node, used by Carillon's interop tests.
+
+Run with /usr/bin/python3 (the Debian module lives in /usr/lib/python3/dist-packages).
+The node binds 127.0.0.1 only and bootstraps to loopback addresses only.
+
+    pydht_driver.py --port P [--bootstrap 127.0.0.1:Q ...] [--network N] [--no-rate-limit] [--log FILE]
+
+Commands on stdin, one per line (REQ is a caller-chosen token without spaces; keys are 40 hex
+digits; DATA is hex, "-" for empty; UTYPE is the user type without spaces, "-" for none):
+
+    put REQ KEY TYPE DATA [UTYPE]   -> PUT REQ OK|FAIL VID
+    get REQ KEY                     -> VALUE REQ VID DATA UTYPE (per value), then GET REQ OK|FAIL COUNT
+    listen REQ KEY                  -> LISTENING REQ, later EVENT REQ NEW|EXPIRED VID DATA UTYPE
+    cancel REQ                      -> CANCELLED REQ   (REQ of an earlier listen)
+    nodes REQ                       -> NODE REQ ID ADDR good|expired|- (per routing-table entry),
+                                       then NODES REQ COUNT            (IPv4 table)
+    info REQ                        -> INFO REQ NODEID BOUND
+    quit                            -> BYE, then the process exits
+
+Startup prints "READY NODEID BOUND"; a malformed command prints "ERROR REQ message".
+Every output line is flushed at once. VID is the value id in lower-case hex without padding.
+"""
+import argparse
+import re
+import sys
+import threading
+
+import opendht as dht
+
+LOOPBACK = ("127.0.0.1", "::1")
+AF_INET = 2
+
+_out_lock = threading.Lock()
+
+
+def emit(*parts):
+    line = " ".join(str(p) for p in parts)
+    with _out_lock:
+        sys.stdout.write(line + "\n")
+        sys.stdout.flush()
+
+
+def hexdata(b):
+    return b.hex() if b else "-"
+
+
+def utype(v):
+    t = v.user_type
+    return t if t else "-"
+
+
+def parse_bootstrap(s):
+    m = re.fullmatch(r"\[([0-9a-fA-F:.]+)\]:(\d+)|([0-9.]+):(\d+)", s)
+    if not m:
+        raise SystemExit("bad --bootstrap %r: expected 127.0.0.1:PORT or [::1]:PORT" % s)
+    host = m.group(1) or m.group(3)
+    port = m.group(2) or m.group(4)
+    if host not in LOOPBACK:
+        raise SystemExit("refusing non-loopback bootstrap %r" % s)
+    return host, port
+
+
+def key_of(s):
+    if not re.fullmatch(r"[0-9a-fA-F]{40}", s):
+        raise ValueError("key must be 40 hex digits: %r" % s)
+    return dht.InfoHash(s.lower().encode())
+
+
+class Driver:
+    def __init__(self, node):
+        self.node = node
+        self.listens = {}
+
+    def put(self, req, key, vtype, data, user_type=None):
+        v = dht.Value(b"" if data == "-" else bytes.fromhex(data), int(vtype))
+        if user_type and user_type != "-":
+            v.user_type = user_type
+
+        def done(ok, _nodes):
+            emit("PUT", req, "OK" if ok else "FAIL", "%x" % v.id)
+
+        self.node.put(key_of(key), v, done_cb=done)
+
+    def get(self, req, key):
+        count = [0]
+
+        def on_value(v):
+            count[0] += 1
+            emit("VALUE", req, "%x" % v.id, hexdata(v.data), utype(v))
+            return True
+
+        def done(ok, _nodes):
+            emit("GET", req, "OK" if ok else "FAIL", count[0])
+
+        self.node.get(key_of(key), get_cb=on_value, done_cb=done)
+
+    def listen(self, req, key):
+        def on_value(v, expired):
+            emit("EVENT", req, "EXPIRED" if expired else "NEW", "%x" % v.id, hexdata(v.data), utype(v))
+            return True
+
+        self.listens[req] = self.node.listen(key_of(key), on_value)
+        emit("LISTENING", req)
+
+    def cancel(self, req):
+        token = self.listens.pop(req, None)
+        if token is None:
+            raise ValueError("no listen %r" % req)
+        self.node.cancelListen(token)
+        emit("CANCELLED", req)
+
+    def nodes(self, req):
+        count = 0
+        for line in self.node.getRoutingTablesLog(AF_INET).splitlines():
+            m = re.match(r"\s+Node ([0-9a-f]{40}) (\S+) .*?(\[good\]|\[expired\])?$", line)
+            if m:
+                count += 1
+                emit("NODE", req, m.group(1), m.group(2), (m.group(3) or "[-]")[1:-1])
+        emit("NODES", req, count)
+
+    def info(self, req):
+        emit("INFO", req, self.node.getNodeId().decode(), self.node.getBound())
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--port", type=int, required=True)
+    ap.add_argument("--bootstrap", action="append", default=[])
+    ap.add_argument("--network", type=int, default=0)
+    ap.add_argument("--no-rate-limit", action="store_true")
+    ap.add_argument("--log")
+    args = ap.parse_args()
+    boots = [parse_bootstrap(b) for b in args.bootstrap]
+
+    config = dht.DhtConfig()
+    config.setNetwork(args.network)
+    if args.no_rate_limit:
+        config.setRateLimit(-1, -1)
+    node = dht.DhtRunner()
+    node.run(port=args.port, ipv4="127.0.0.1", config=config)  # IPv4 loopback only
+    if args.log:
+        node.enableFileLogging(args.log)  # only after run(): run() resets the logger
+    for host, port in boots:
+        node.bootstrap(host, port)
+    emit("READY", node.getNodeId().decode(), node.getBound())
+
+    driver = Driver(node)
+    commands = {
+        "put": driver.put,
+        "get": driver.get,
+        "listen": driver.listen,
+        "cancel": driver.cancel,
+        "nodes": driver.nodes,
+        "info": driver.info,
+    }
+    for line in sys.stdin:
+        words = line.split()
+        if not words:
+            continue
+        if words[0] == "quit":
+            break
+        req = words[1] if len(words) > 1 else "-"
+        fn = commands.get(words[0])
+        try:
+            if fn is None:
+                raise ValueError("unknown command %r" % words[0])
+            fn(*words[1:])
+        except Exception as e:  # report and keep going
+            emit("ERROR", req, ("%s: %s" % (type(e).__name__, e)).replace("\n", " "))
+
+    stopped = threading.Event()
+    node.shutdown(stopped.set)
+    stopped.wait(5)
+    emit("BYE")
+    # join() may wait for pending operations; the caller kills us if we hang.
+    node.join()
+
+
+if __name__ == "__main__":
+    main()
