@@ -68,6 +68,8 @@ public final class DhtRunner implements AutoCloseable {
                     v6 = open(StandardProtocolFamily.INET6, new InetSocketAddress(bind6, port));
                     dualStack = true;
                     bind4 = null;
+                } catch (java.net.BindException e) {
+                    throw e; // the port is taken: that is no reason to give up IPv6
                 } catch (IOException | UnsupportedOperationException e) {
                     LOG.warn("no IPv6 on this host ({}), running IPv4 only", e.toString());
                     v6 = null;

@@ -1,0 +1,60 @@
+package org.carillon.cli;
+
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.UnmatchedArgumentException;
+
+/** The {@code carillon} command: a thin dispatcher to its subcommands. */
+@Command(
+        name = "carillon",
+        mixinStandardHelpOptions = true,
+        versionProvider = VersionProvider.class,
+        description = "Serverless end-to-end encrypted communication on an OpenDHT-compatible DHT.",
+        commandListHeading = "%nCommands:%n",
+        subcommands = {DhtCommand.class, CommandLine.HelpCommand.class})
+public final class Main implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The configured command line, for {@link #main} and for tests that capture its output. */
+    static CommandLine commandLine() {
+        return commandLine(CommandLine.defaultFactory());
+    }
+
+    /** With {@code factory} creating the commands, so tests can give {@code dht} a fake node. */
+    static CommandLine commandLine(CommandLine.IFactory factory) {
+        return new CommandLine(new Main(), factory).setParameterExceptionHandler(Main::shortUsageError);
+    }
+
+    /** Without a subcommand there is nothing to do: show what there is, as a usage error. */
+    @Override
+    public Integer call() {
+        spec.commandLine().usage(spec.commandLine().getErr());
+        return spec.exitCodeOnInvalidInput();
+    }
+
+    /**
+     * Names the problem and points to {@code --help} instead of printing the whole usage,
+     * which would bury the one line that matters.
+     */
+    private static int shortUsageError(ParameterException e, String[] args) {
+        CommandLine cmd = e.getCommandLine();
+        PrintWriter err = cmd.getErr();
+        err.println(cmd.getColorScheme().errorText(e.getMessage()));
+        UnmatchedArgumentException.printSuggestions(e, err);
+        err.printf(
+                "Try '%s --help' for more information.%n", cmd.getCommandSpec().qualifiedName());
+        err.flush();
+        return cmd.getCommandSpec().exitCodeOnInvalidInput();
+    }
+}

@@ -1,0 +1,35 @@
+package org.carillon.cli;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.IFactory;
+
+/** Runs {@code carillon ARGS} in-process, with a given {@code dht} command, and keeps what it printed. */
+record CliRun(int exitCode, String out, String err) {
+
+    static CliRun carillon(DhtCommand dht, String... args) {
+        IFactory factory = new IFactory() {
+            @Override
+            public <K> K create(Class<K> cls) throws Exception {
+                return cls == DhtCommand.class
+                        ? cls.cast(dht)
+                        : CommandLine.defaultFactory().create(cls);
+            }
+        };
+        CommandLine cli = Main.commandLine(factory);
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        cli.setOut(new PrintWriter(out, true));
+        cli.setErr(new PrintWriter(err, true));
+        int exitCode = cli.execute(args);
+        return new CliRun(exitCode, out.toString(), err.toString());
+    }
+
+    /** A dht command whose node must never start: the arguments should have been refused. */
+    static DhtCommand dhtThatMustNotStart() {
+        return new DhtCommand(config -> {
+            throw new AssertionError("started a node with " + config);
+        });
+    }
+}
