@@ -134,18 +134,13 @@ final class WireDecoder {
             case "find" -> new Find(id, hash(a.get("target"), "target"), want(a));
             case "get" -> new Get(id, optHash(a), query(a.get("q")), want(a));
             case "put" ->
-                new Put(
-                        id,
-                        hash(a.get("h"), "h"),
-                        values(a.get("values"), sizes),
-                        optUint(a, "c"),
-                        blob(a.get("token")));
+                new Put(id, optHash(a), values(a.get("values"), sizes), optUint(a, "c"), blob(a.get("token")));
             case "refresh" -> new Refresh(id, hash(a.get("h"), "h"), uint(a.get("vid"), "vid"), blob(a.get("token")));
             case "listen" ->
                 new Listen(
                         id,
                         (int) optUintOr(a, "ve", 0),
-                        hash(a.get("h"), "h"),
+                        optHash(a),
                         blob(a.get("token")),
                         uint32(a.get("sid"), "sid"),
                         query(a.get("q")));

@@ -130,6 +130,24 @@ class WireCodecRegressionTest {
         assertThat(WireCodec.assemble(header, List.of(packed))).isInstanceOf(DecodeResult.Complete.class);
     }
 
+    /**
+     * A put or listen without {@code h} is answered with error 203 by OpenDHT (and by
+     * NodeCore), so the decoder must hand it over with a null key — as it does for get —
+     * rather than drop it as MISSING_FIELD; and what the encoder writes for a null key
+     * decodes back.
+     */
+    @Test
+    void putAndListenWithoutKeyDecodeWithNullKey() {
+        Packet put = new Packet(
+                4, 0, "RNG1", false, new Put(A, null, List.of(Value.of(1, 0, new byte[1])), null, new byte[4]));
+        Packet listen = new Packet(5, 0, "RNG1", false, new Listen(A, 1, null, new byte[4], 9, null));
+        for (Packet p : List.of(put, listen)) {
+            byte[] wire = WireCodec.encode(p).get(0);
+            assertThat(HexFormat.of().formatHex(wire)).doesNotContain("a168c414");
+            assertThat(WireCodec.decode(wire)).isEqualTo(new DecodeResult.Complete(p));
+        }
+    }
+
     private static byte[] parts(String index, String offset) {
         return HexFormat.of().parseHex("83a179a170a17401a17081" + index + "82a16f" + offset + "a164c40100");
     }
