@@ -34,8 +34,8 @@ final class Reassembler {
         Partial(Packet header, List<Integer> sizes, long now) {
             this.header = header;
             this.sizes = sizes;
-            for (int s : sizes) {
-                buffers.add(new ByteArrayOutputStream(s));
+            for (int i = 0; i < sizes.size(); i++) {
+                buffers.add(new ByteArrayOutputStream()); // grows with parts actually received, never from claims
             }
             started = now;
             last = now;
