@@ -28,16 +28,7 @@ class NetworkJoinTest {
         InetSocketAddress first = null;
         for (int i = 0; i < 50; i++) {
             InetSocketAddress a = new InetSocketAddress(InetAddress.getByName("127.0.1." + (i + 1)), 4222);
-            NodeCore[] holder = new NodeCore[1];
-            NodeCore n = new NodeCore(
-                    InfoHash.random(random),
-                    new NodeCore.Options(0, true, 1 << 20, "RNG1"),
-                    clock,
-                    net.attach(a, (d, from) -> holder[0].onDatagram(d, from)),
-                    ValueTypes.builtIn(),
-                    random.split());
-            holder[0] = n;
-            n.start(first == null ? List.of() : List.of(first));
+            NodeCore n = startNode(a, first, clock, net, random);
             nodes.add(n);
             first = first == null ? a : first;
             clock.runFor(1_000);
@@ -68,16 +59,7 @@ class NetworkJoinTest {
         InetSocketAddress first = null;
         for (int i = 0; i < 20; i++) {
             InetSocketAddress a = new InetSocketAddress(InetAddress.getByName("127.0.2." + (i + 1)), 4222);
-            NodeCore[] holder = new NodeCore[1];
-            NodeCore n = new NodeCore(
-                    InfoHash.random(random),
-                    new NodeCore.Options(0, true, 1 << 20, "RNG1"),
-                    clock,
-                    net.attach(a, (d, from) -> holder[0].onDatagram(d, from)),
-                    ValueTypes.builtIn(),
-                    random.split());
-            holder[0] = n;
-            n.start(first == null ? List.of() : List.of(first));
+            NodeCore n = startNode(a, first, clock, net, random);
             nodes.add(n);
             first = first == null ? a : first;
         }
@@ -86,5 +68,25 @@ class NetworkJoinTest {
         nodes.forEach(n -> sizes.add(n.routingNodes(Family.IPV4).size()));
         sizes.add((int) net.delivered());
         return sizes;
+    }
+
+    /** A node at {@code address}, bootstrapping from {@code bootstrap} unless it is the first. */
+    private static NodeCore startNode(
+            InetSocketAddress address,
+            InetSocketAddress bootstrap,
+            VirtualScheduler clock,
+            SimulatedNetwork net,
+            SplittableRandom random) {
+        NodeCore[] holder = new NodeCore[1];
+        NodeCore n = new NodeCore(
+                InfoHash.random(random),
+                new NodeCore.Options(0, true, 1 << 20, "RNG1"),
+                clock,
+                net.attach(address, (d, from) -> holder[0].onDatagram(d, from)),
+                ValueTypes.builtIn(),
+                random.split());
+        holder[0] = n;
+        n.start(bootstrap == null ? List.of() : List.of(bootstrap));
+        return n;
     }
 }
