@@ -8,16 +8,22 @@ import java.net.StandardProtocolFamily;
 import java.net.StandardSocketOptions;
 import java.nio.channels.DatagramChannel;
 import java.security.SecureRandom;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import java.util.random.RandomGenerator;
 import org.carillon.dht.engine.EventLoop;
 import org.carillon.dht.engine.NodeCore;
 import org.carillon.dht.engine.UdpTransport;
+import org.carillon.dht.storage.ValueType;
 import org.carillon.dht.storage.ValueTypes;
 import org.carillon.dht.wire.Family;
 import org.carillon.dht.wire.NodeInfo;
@@ -36,12 +42,19 @@ public final class DhtRunner implements AutoCloseable {
     private final NodeCore core;
     private final Thread thread;
     private final int port;
+    /** User callbacks run here, in order, so slow user code never stalls the node. */
+    private final ExecutorService callbacks;
 
     private DhtRunner(EventLoop loop, NodeCore core, int port) {
         this.loop = loop;
         this.core = core;
         this.port = port;
         this.thread = new Thread(loop, "carillon-dht-" + port);
+        this.callbacks = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "carillon-dht-callbacks-" + port);
+            t.setDaemon(true);
+            return t;
+        });
     }
 
     /** Binds the sockets, starts the event loop and pings the bootstrap nodes. */
@@ -171,6 +184,142 @@ public final class DhtRunner implements AutoCloseable {
         return call(() -> core.isConnected(family));
     }
 
+    // ---------------------------------------------------------------- operations
+
+    /** All values stored at {@code key}. */
+    public CompletableFuture<List<Value>> get(InfoHash key) {
+        return get(key, Query.ALL, values -> {});
+    }
+
+    /** The values at {@code key} that meet {@code where}'s conditions (its select must be empty). */
+    public CompletableFuture<List<Value>> get(InfoHash key, Query where) {
+        return get(key, where, values -> {});
+    }
+
+    /**
+     * Gets the values at {@code key} matching {@code where}, handing each batch to {@code
+     * onValues} as it arrives (each value once); the future completes with all of them when the
+     * 8 closest nodes answered, or fails with {@link DhtException} when no node could be asked.
+     */
+    public CompletableFuture<List<Value>> get(InfoHash key, Query where, Consumer<List<Value>> onValues) {
+        if (!where.select().isEmpty()) {
+            throw new IllegalArgumentException("get returns whole values: use query() for a select");
+        }
+        CompletableFuture<List<Value>> result = new CompletableFuture<>();
+        List<Value> all = new ArrayList<>();
+        loop.post(() -> core.get(
+                key,
+                where,
+                values -> callbacks.execute(() -> {
+                    all.addAll(values);
+                    onValues.accept(values);
+                }),
+                ok -> callbacks.execute(() -> {
+                    if (ok) {
+                        result.complete(List.copyOf(all));
+                    } else {
+                        result.completeExceptionally(new DhtException("get " + key + ": no node answered"));
+                    }
+                })));
+        return result;
+    }
+
+    /** Runs a query with a select: one row of the selected fields per matching value. */
+    public CompletableFuture<List<Map<Field, Object>>> query(InfoHash key, Query query) {
+        if (query.select().isEmpty()) {
+            throw new IllegalArgumentException("query needs a select: use get() for whole values");
+        }
+        CompletableFuture<List<Map<Field, Object>>> result = new CompletableFuture<>();
+        List<Map<Field, Object>> rows = new ArrayList<>();
+        loop.post(() -> core.query(
+                key,
+                query,
+                rows::addAll,
+                ok -> callbacks.execute(() -> {
+                    if (ok) {
+                        result.complete(List.copyOf(rows));
+                    } else {
+                        result.completeExceptionally(new DhtException("query " + key + ": no node answered"));
+                    }
+                })));
+        return result;
+    }
+
+    /** Announces a value for its type's lifetime; see {@link #put(InfoHash, Value, boolean)}. */
+    public CompletableFuture<Long> put(InfoHash key, Value value) {
+        return put(key, value, false);
+    }
+
+    /**
+     * Stores {@code value} on the 8 nodes closest to {@code key}, giving it a random id when its
+     * id is 0. The future completes with the id once they acknowledged, or fails with {@link
+     * DhtException}. A permanent put keeps refreshing the value before it expires until {@link
+     * #cancelPut}.
+     */
+    public CompletableFuture<Long> put(InfoHash key, Value value, boolean permanent) {
+        CompletableFuture<Long> result = new CompletableFuture<>();
+        loop.post(() -> {
+            long[] id = new long[1];
+            id[0] = core.put(
+                    key,
+                    value,
+                    permanent,
+                    ok -> callbacks.execute(() -> {
+                        if (ok) {
+                            result.complete(id[0]);
+                        } else {
+                            result.completeExceptionally(new DhtException("put " + key + ": no node acknowledged"));
+                        }
+                    }));
+        });
+        return result;
+    }
+
+    /** Stops refreshing a permanent put. */
+    public void cancelPut(InfoHash key, long valueId) {
+        loop.post(() -> core.cancelPut(key, valueId));
+    }
+
+    /**
+     * Listens at {@code key}: {@code listener} hears of values already there and of new,
+     * refreshed-then-expired ones, on a thread of its own (never the node's).
+     */
+    public ListenHandle listen(InfoHash key, Query where, ValueListener listener) {
+        ValueListener onCallbacks = (values, expired) -> callbacks.execute(() -> listener.onValues(values, expired));
+        long token = call(() -> core.listen(key, where, onCallbacks));
+        return new ListenHandle() {
+            @Override
+            public long token() {
+                return token;
+            }
+
+            @Override
+            public void close() {
+                loop.post(() -> core.cancelListen(key, token));
+            }
+        };
+    }
+
+    /** Cancels a listen by its token, as dhtnode's {@code cl}. */
+    public boolean cancelListen(InfoHash key, long token) {
+        return call(() -> core.cancelListen(key, token));
+    }
+
+    /** Adds or replaces a value type; it applies to what this node stores from now on. */
+    public void registerType(ValueType type) {
+        loop.post(() -> core.registerType(type));
+    }
+
+    /** The searches this node runs. */
+    public List<SearchStatus> searches() {
+        return call(core::searches);
+    }
+
+    /** The values this node stores for others, by key. */
+    public Map<InfoHash, List<Value>> storedValues() {
+        return call(core::storedValues);
+    }
+
     private <T> T call(Supplier<T> task) {
         CompletableFuture<T> f = new CompletableFuture<>();
         loop.post(() -> {
@@ -202,6 +351,7 @@ public final class DhtRunner implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        callbacks.shutdown();
         LOG.info("node {} stopped", core.id());
     }
 }

@@ -12,18 +12,22 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Consumer;
 import java.util.random.RandomGenerator;
 import org.carillon.dht.Field;
 import org.carillon.dht.InfoHash;
 import org.carillon.dht.NodeMetrics;
 import org.carillon.dht.Query;
+import org.carillon.dht.SearchStatus;
 import org.carillon.dht.Value;
+import org.carillon.dht.ValueListener;
 import org.carillon.dht.routing.RemoteNode;
 import org.carillon.dht.routing.RoutingTable;
 import org.carillon.dht.routing.RoutingTable.Confirm;
 import org.carillon.dht.storage.RemoteListeners;
 import org.carillon.dht.storage.Storage;
 import org.carillon.dht.storage.TokenIssuer;
+import org.carillon.dht.storage.ValueType;
 import org.carillon.dht.storage.ValueTypes;
 import org.carillon.dht.wire.DecodeResult;
 import org.carillon.dht.wire.Family;
@@ -102,6 +106,7 @@ public final class NodeCore {
     private final RandomGenerator random;
     private final Map<Family, RoutingTable> tables = new EnumMap<>(Family.class);
     private final Storage storage;
+    private final ValueTypes types;
     private final RemoteListeners listeners = new RemoteListeners();
     private final TokenIssuer tokens;
     private final RateLimiter rateLimiter = new RateLimiter();
@@ -130,6 +135,7 @@ public final class NodeCore {
         this.transport = transport;
         this.random = random;
         this.tokens = new TokenIssuer(random);
+        this.types = types;
         this.storage = new Storage(types, options.storageLimit(), this::onValuesRemoved);
         long now = scheduler.now();
         for (Family f : Family.values()) {
@@ -211,6 +217,49 @@ public final class NodeCore {
     public boolean isConnected(Family family) {
         RoutingTable t = tables.get(family);
         return t != null && t.goodCount(scheduler.now()) > 0;
+    }
+
+    // ---------------------------------------------------------------- operations
+
+    /** Gets the values at {@code key} meeting {@code where}; {@code onDone} hears whether any node answered. */
+    public void get(InfoHash key, Query where, Consumer<List<Value>> onValues, Consumer<Boolean> onDone) {
+        throw new UnsupportedOperationException("searches come next");
+    }
+
+    /** Runs a query with a select; rows of the selected fields reach {@code onRows}. */
+    public void query(InfoHash key, Query query, Consumer<List<Map<Field, Object>>> onRows, Consumer<Boolean> onDone) {
+        throw new UnsupportedOperationException("searches come next");
+    }
+
+    /** Announces a value (given a random id when it has none); returns its id. */
+    public long put(InfoHash key, Value value, boolean permanent, Consumer<Boolean> onDone) {
+        throw new UnsupportedOperationException("searches come next");
+    }
+
+    public void cancelPut(InfoHash key, long valueId) {
+        throw new UnsupportedOperationException("searches come next");
+    }
+
+    /** Starts a listen; returns its token. */
+    public long listen(InfoHash key, Query where, ValueListener listener) {
+        throw new UnsupportedOperationException("searches come next");
+    }
+
+    public boolean cancelListen(InfoHash key, long token) {
+        throw new UnsupportedOperationException("searches come next");
+    }
+
+    public void registerType(ValueType type) {
+        types.register(type);
+    }
+
+    public List<SearchStatus> searches() {
+        throw new UnsupportedOperationException("searches come next");
+    }
+
+    /** The values stored here for others, by key. */
+    public Map<InfoHash, List<Value>> storedValues() {
+        return storage.all();
     }
 
     // ---------------------------------------------------------------- inbound

@@ -157,6 +157,14 @@ public final class Storage {
         return out;
     }
 
+    /** Every stored value, by key, for status output. */
+    public Map<InfoHash, List<Value>> all() {
+        Map<InfoHash, List<Value>> out = new HashMap<>();
+        keys.forEach((key, values) ->
+                out.put(key, values.values().stream().map(s -> s.value).toList()));
+        return out;
+    }
+
     /** Creation time (ms) of a stored value, or -1. */
     public long created(InfoHash key, long valueId) {
         LinkedHashMap<Long, Stored> values = keys.get(key);
