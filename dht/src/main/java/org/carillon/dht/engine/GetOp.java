@@ -21,7 +21,6 @@ final class GetOp {
     private final Consumer<Boolean> onDone;
     private final Set<Value> delivered = new HashSet<>();
     private final Set<Long> deliveredIds = new HashSet<>();
-    private final Set<Long> fetching = new HashSet<>();
     private final Set<Map<Field, Object>> rows = new HashSet<>();
     private int familiesLeft;
     private boolean ok;
@@ -88,13 +87,12 @@ final class GetOp {
         }
     }
 
-    /** Whether a value id reported by a node still has to be fetched; marks it as being fetched. */
-    boolean startFetching(long id) {
-        return !deliveredIds.contains(id) && fetching.add(id);
-    }
-
-    void fetched(long id) {
-        fetching.remove(id);
+    /**
+     * Whether a value id a node listed still has to be fetched from that node: yes until the value
+     * arrived. A fetch in flight elsewhere does not count, as that node may never serve it.
+     */
+    boolean lacks(long id) {
+        return !deliveredIds.contains(id);
     }
 
     void familyDone(boolean familyOk) {

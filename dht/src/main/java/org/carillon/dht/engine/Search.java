@@ -379,14 +379,17 @@ final class Search {
         });
     }
 
-    /** Second step of a paginated get: one {@code WHERE id=…} get per id not fetched yet. */
+    /**
+     * Second step of a paginated get: one {@code WHERE id=…} get per listed id not received yet,
+     * from this node even when another node is being asked for it (as OpenDHT's {@code paginate}).
+     */
     private void fetchPages(SearchNode n, GetOp g, SearchNode.GetProgress p, Projection ids) {
         int idColumn = ids.fields().indexOf(Field.ID);
         if (idColumn < 0) {
             return;
         }
         for (List<Object> row : ids.rows()) {
-            if (!(row.get(idColumn) instanceof Long id) || !g.startFetching(id)) {
+            if (!(row.get(idColumn) instanceof Long id) || !g.lacks(id)) {
                 continue;
             }
             p.pagesPending++;
@@ -396,13 +399,11 @@ final class Search {
                 void replied(Reply r, InetSocketAddress from, long now) {
                     synced(n, r, from, now);
                     g.deliver(r.values());
-                    g.fetched(id);
                     p.pagesPending--;
                 }
 
                 @Override
                 void failed(boolean expired) {
-                    g.fetched(id);
                     p.pagesPending--;
                 }
             });

@@ -20,6 +20,7 @@ final class SimulatedDht {
     final SimulatedNetwork net;
     final List<NodeCore> nodes = new ArrayList<>();
     final List<InetSocketAddress> addresses = new ArrayList<>();
+    private int fakes;
 
     SimulatedDht(long seed, long minLatency, long maxLatency, double loss) {
         this.seed = seed;
@@ -67,10 +68,31 @@ final class SimulatedDht {
         net.detach(addresses.get(index));
     }
 
+    /** A scripted node at an address of its own (outside the range of real nodes). */
+    FakeNode fake(InfoHash id) {
+        return new FakeNode(net, id, fakeAddress(fakes++));
+    }
+
+    /** Real nodes, closest to {@code key} first. */
+    List<NodeCore> closestTo(InfoHash key) {
+        List<NodeCore> sorted = new ArrayList<>(nodes);
+        sorted.sort((a, b) -> key.xorCompare(a.id(), b.id()));
+        return sorted;
+    }
+
     static InetSocketAddress address(int i) {
+        return address(10, i);
+    }
+
+    static InetSocketAddress fakeAddress(int i) {
+        return address(11, i);
+    }
+
+    private static InetSocketAddress address(int first, int i) {
         try {
             return new InetSocketAddress(
-                    InetAddress.getByAddress(new byte[] {10, (byte) (i >> 16), (byte) (i >> 8), (byte) i}), 4222);
+                    InetAddress.getByAddress(new byte[] {(byte) first, (byte) (i >> 16), (byte) (i >> 8), (byte) i}),
+                    4222);
         } catch (UnknownHostException e) {
             throw new IllegalStateException(e);
         }

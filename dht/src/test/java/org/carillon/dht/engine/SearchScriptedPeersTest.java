@@ -1,0 +1,59 @@
+package org.carillon.dht.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+import org.carillon.dht.InfoHash;
+import org.carillon.dht.Query;
+import org.carillon.dht.Value;
+import org.junit.jupiter.api.Test;
+
+/**
+ * One real node searching among scripted peers, each test the smallest setting that shows one
+ * rule of the search: fixed latency and no loss, so the order of events is known.
+ */
+class SearchScriptedPeersTest {
+    static final long SEED = 31;
+
+    /**
+     * A paginated get learns ids from each node, then fetches each value by id. The node that
+     * listed an id first may fail to serve it (lost, gone, lying); the other nodes that listed
+     * the same id must still be asked for it, or the get ends without a value eight nodes hold.
+     */
+    @Test
+    void aValueIsFetchedFromAnotherHolderWhenTheFirstOneDoesNotServeIt() {
+        SimulatedDht dht = new SimulatedDht(SEED, 10, 10, 0.0);
+        NodeCore client = dht.add();
+        InfoHash key = InfoHash.fromUserKey("paginated");
+        Value value = Value.of(77, 0, "held by eight".getBytes(StandardCharsets.UTF_8));
+        List<FakeNode> holders = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            FakeNode h = dht.fake(FakeNode.near(key, 32, dht.random));
+            h.stored.put(key, List.of(value));
+            holders.add(h);
+        }
+        holders.sort((a, b) -> key.xorCompare(a.id, b.id));
+        // The closest holder answers first (same latency for all, asked first) and lists the
+        // value, but never answers the request for the value itself.
+        FakeNode first = holders.get(0);
+        first.script((self, q, from) -> FakeNode.isPageRequest(q) ? List.of() : self.honest(q, from));
+        FakeNode entry = dht.fake(InfoHash.random(dht.random));
+        holders.forEach(h -> entry.neighbours.add(h.info()));
+        client.bootstrap(entry.address);
+        dht.clock.runFor(1_000);
+
+        List<Value> found = new ArrayList<>();
+        AtomicReference<Boolean> done = new AtomicReference<>();
+        client.get(key, Query.ALL, found::addAll, done::set);
+        assertThat(dht.clock.runUntil(() -> done.get() != null, 30_000)).isTrue();
+
+        assertThat(first.received("get"))
+                .as("the first holder was asked for the value")
+                .isGreaterThanOrEqualTo(2);
+        assertThat(done.get()).isTrue();
+        assertThat(found).containsExactly(value);
+    }
+}
