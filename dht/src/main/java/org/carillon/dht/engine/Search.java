@@ -580,7 +580,12 @@ final class Search {
 
     // ---------------------------------------------------------------- responses
 
-    /** Updates the node's state on every outcome, runs the subclass's part, then steps the search. */
+    /**
+     * Updates the node's state on every outcome, runs the subclass's part, then steps the search.
+     * A reply sent by another node than the one asked (a liar listed a made-up id at someone
+     * else's address) is no answer: the asked node is taken as unreachable, as in OpenDHT, where
+     * such a reply matches no request of that node and the request expires.
+     */
     private abstract class Handler implements NodeCore.ResponseHandler {
         final SearchNode node;
 
@@ -597,6 +602,10 @@ final class Search {
 
         @Override
         public final void onReply(Reply reply, InetSocketAddress from) {
+            if (!reply.sender().equals(node.id)) {
+                onExpired();
+                return;
+            }
             long now = owner.now();
             node.answered();
             replied(reply, from, now);
@@ -605,6 +614,10 @@ final class Search {
 
         @Override
         public final void onError(ErrorReply error, InetSocketAddress from) {
+            if (!error.sender().equals(node.id)) {
+                onExpired();
+                return;
+            }
             node.answered();
             if (error.code() == ErrorReply.UNAUTHORIZED) {
                 node.tokenRefused();

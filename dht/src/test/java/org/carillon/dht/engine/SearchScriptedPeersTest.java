@@ -9,6 +9,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.carillon.dht.InfoHash;
 import org.carillon.dht.Query;
 import org.carillon.dht.Value;
+import org.carillon.dht.wire.NodeInfo;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -53,6 +54,50 @@ class SearchScriptedPeersTest {
         assertThat(first.received("get"))
                 .as("the first holder was asked for the value")
                 .isGreaterThanOrEqualTo(2);
+        assertThat(done.get()).isTrue();
+        assertThat(found).containsExactly(value);
+    }
+
+    /**
+     * A liar lists made-up ids right next to the key at the addresses of real, far nodes. The
+     * far nodes answer (with their own ids, and nothing stored): that is no answer from the
+     * node the search asked for, as OpenDHT matches a reply to the node, not just the address.
+     * Otherwise the made-up ids count as eight closest nodes that answered "nothing here".
+     */
+    @Test
+    void aReplyFromAnotherNodeThanTheOneAskedDoesNotCountAsItsAnswer() {
+        SimulatedDht dht = new SimulatedDht(SEED, 10, 10, 0.0);
+        NodeCore client = dht.add();
+        InfoHash key = InfoHash.fromUserKey("eclipsed");
+        Value value = Value.of(78, 0, "held by eight".getBytes(StandardCharsets.UTF_8));
+        List<FakeNode> holders = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            FakeNode h = dht.fake(FakeNode.near(key, 32, dht.random));
+            h.stored.put(key, List.of(value));
+            holders.add(h);
+        }
+        // Far, honest nodes that know the holders.
+        List<FakeNode> far = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            FakeNode f = dht.fake(InfoHash.random(dht.random));
+            holders.forEach(h -> f.neighbours.add(h.info()));
+            far.add(f);
+        }
+        FakeNode liar = dht.fake(InfoHash.random(dht.random));
+        for (FakeNode f : far) {
+            liar.neighbours.add(new NodeInfo(FakeNode.near(key, 64, dht.random), f.address));
+        }
+        client.bootstrap(liar.address);
+        dht.clock.runFor(1_000);
+
+        List<Value> found = new ArrayList<>();
+        AtomicReference<Boolean> done = new AtomicReference<>();
+        client.get(key, Query.ALL, found::addAll, done::set);
+        assertThat(dht.clock.runUntil(() -> done.get() != null, 60_000)).isTrue();
+
+        assertThat(far.stream().mapToInt(f -> f.received("get")).sum())
+                .as("the far nodes were asked under the made-up ids")
+                .isPositive();
         assertThat(done.get()).isTrue();
         assertThat(found).containsExactly(value);
     }
