@@ -4,7 +4,10 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.SplittableRandom;
 import org.carillon.dht.InfoHash;
 import org.carillon.dht.sim.SimulatedNetwork;
@@ -20,6 +23,9 @@ final class SimulatedDht {
     final SimulatedNetwork net;
     final List<NodeCore> nodes = new ArrayList<>();
     final List<InetSocketAddress> addresses = new ArrayList<>();
+    /** Nodes cut off from the rest: datagrams between them and the others are lost. */
+    private final Set<InetSocketAddress> island = new HashSet<>();
+
     private int fakes;
 
     SimulatedDht(long seed, long minLatency, long maxLatency, double loss) {
@@ -52,7 +58,11 @@ final class SimulatedDht {
                 InfoHash.random(random),
                 new NodeCore.Options(0, true, 1 << 24, "RNG1"),
                 clock,
-                net.attach(address, (d, from) -> holder[0].onDatagram(d, from)),
+                net.attach(address, (d, from) -> {
+                    if (island.contains(from) == island.contains(address)) {
+                        holder[0].onDatagram(d, from);
+                    }
+                }),
                 ValueTypes.builtIn(),
                 random.split());
         holder[0] = n;
@@ -66,6 +76,16 @@ final class SimulatedDht {
     void kill(int index) {
         nodes.get(index).stop();
         net.detach(addresses.get(index));
+    }
+
+    /** Cuts these nodes off from all others (they still reach each other), as a network partition does. */
+    void isolate(Collection<Integer> indexes) {
+        island.clear();
+        indexes.forEach(i -> island.add(addresses.get(i)));
+    }
+
+    void heal() {
+        island.clear();
     }
 
     /** A scripted node at an address of its own (outside the range of real nodes). */
