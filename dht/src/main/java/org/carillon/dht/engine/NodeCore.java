@@ -376,7 +376,13 @@ public final class NodeCore {
             }
             if (m instanceof Reply r) {
                 if (("find".equals(p.kind) || "get".equals(p.kind)) && (r.token() == null || r.token().length == 0)) {
-                    blacklist(from); // a find/get reply without a token: OpenDHT blacklists too
+                    // A find/get reply without a token: OpenDHT ignores it and blacklists the node,
+                    // which expires it; whoever asked hears of no answer rather than waiting forever.
+                    blacklist(from);
+                    if (node != null) {
+                        node.markExpired();
+                    }
+                    p.handler.onExpired();
                     return;
                 }
                 learnNodes(r, from, now);

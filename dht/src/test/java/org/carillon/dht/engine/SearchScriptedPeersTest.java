@@ -9,6 +9,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.carillon.dht.InfoHash;
 import org.carillon.dht.Query;
 import org.carillon.dht.Value;
+import org.carillon.dht.wire.Message;
 import org.carillon.dht.wire.NodeInfo;
 import org.junit.jupiter.api.Test;
 
@@ -100,5 +101,40 @@ class SearchScriptedPeersTest {
                 .isPositive();
         assertThat(done.get()).isTrue();
         assertThat(found).containsExactly(value);
+    }
+
+    /**
+     * A node close to the key answers gets without a token. OpenDHT ignores such a reply and
+     * blacklists the node; the search must learn of it too, or it waits for that node's answer
+     * forever and the get never ends.
+     */
+    @Test
+    void aGetEndsWhenANodeAnswersWithoutAToken() {
+        SimulatedDht dht = new SimulatedDht(SEED, 10, 10, 0.0);
+        NodeCore client = dht.add();
+        InfoHash key = InfoHash.fromUserKey("no token");
+        Value value = Value.of(79, 0, "held by eight".getBytes(StandardCharsets.UTF_8));
+        FakeNode entry = dht.fake(InfoHash.random(dht.random));
+        for (int i = 0; i < 8; i++) {
+            FakeNode h = dht.fake(FakeNode.near(key, 32, dht.random));
+            h.stored.put(key, List.of(value));
+            entry.neighbours.add(h.info());
+        }
+        FakeNode tokenless = dht.fake(FakeNode.near(key, 48, dht.random));
+        tokenless.script((self, q, from) -> List.of(Message.Reply.simple(self.id, from.getAddress())));
+        entry.neighbours.add(tokenless.info());
+        client.bootstrap(entry.address);
+        dht.clock.runFor(1_000);
+
+        List<Value> found = new ArrayList<>();
+        AtomicReference<Boolean> done = new AtomicReference<>();
+        client.get(key, Query.ALL, found::addAll, done::set);
+        assertThat(dht.clock.runUntil(() -> done.get() != null, 30_000))
+                .as("get ended")
+                .isTrue();
+        assertThat(tokenless.received("get")).isEqualTo(1);
+        assertThat(done.get()).isTrue();
+        assertThat(found).containsExactly(value);
+        assertThat(client.metrics().dropped("blacklisted")).isPositive();
     }
 }
