@@ -443,11 +443,18 @@ final class Search {
         };
     }
 
-    /** A find/get reply: the node's token, and the nodes it knows closer to the key. */
+    /**
+     * A find/get reply: the node's token, and the nodes it knows closer to the key. A token too
+     * long to send back makes the node useless to this search, as no token does in OpenDHT
+     * (which blacklists the node): it is skipped, or the search would ask it again at once,
+     * forever, and wait for it to sync before putting.
+     */
     private void synced(SearchNode n, Reply r, InetSocketAddress from, long now) {
         if (r.token() != null && r.token().length > 0 && r.token().length <= 64) {
             n.token = r.token();
             n.lastSync = now;
+        } else {
+            n.expired = true;
         }
         for (NodeInfo info : family == Family.IPV4 ? r.nodes4() : r.nodes6()) {
             InetSocketAddress a = owner.usableAddress(info, from);

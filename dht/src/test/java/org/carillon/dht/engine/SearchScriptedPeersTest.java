@@ -104,6 +104,59 @@ class SearchScriptedPeersTest {
     }
 
     /**
+     * A node close to the key answers every find with a token the search cannot use (longer
+     * than any real token). It stays unsynced; asking it again at once, forever, would be a hot
+     * loop, and waiting for it would block the put. OpenDHT asks a node that answered again
+     * only after {@code NODE_EXPIRE_TIME}; the put goes to the synced nodes.
+     */
+    @Test
+    void aNodeGivingUnusableTokensIsNotAskedInALoopAndDoesNotBlockAPut() {
+        SimulatedDht dht = new SimulatedDht(SEED, 10, 10, 0.0);
+        NodeCore client = dht.add();
+        InfoHash key = InfoHash.fromUserKey("bad token");
+        FakeNode entry = dht.fake(InfoHash.random(dht.random));
+        List<FakeNode> holders = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            FakeNode h = dht.fake(FakeNode.near(key, 32, dht.random));
+            holders.add(h);
+            entry.neighbours.add(h.info());
+        }
+        FakeNode oddToken = dht.fake(FakeNode.near(key, 48, dht.random));
+        byte[] tooLong = new byte[100];
+        oddToken.script((self, q, from) -> {
+            if (q instanceof Message.Find || q instanceof Message.Get) {
+                Message.Reply honest = (Message.Reply) self.honest(q, from).get(0);
+                return List.of(new Message.Reply(
+                        self.id,
+                        null,
+                        from.getAddress(),
+                        honest.nodes4(),
+                        List.of(),
+                        tooLong,
+                        honest.values(),
+                        honest.projection()));
+            }
+            return self.honest(q, from);
+        });
+        entry.neighbours.add(oddToken.info());
+        client.bootstrap(entry.address);
+        dht.clock.runFor(1_000);
+
+        AtomicReference<Boolean> put = new AtomicReference<>();
+        client.put(key, Value.of(5, 0, "v".getBytes(StandardCharsets.UTF_8)), false, put::set);
+        dht.clock.runFor(60_000);
+
+        assertThat(oddToken.received("find") + oddToken.received("get"))
+                .as("requests to the node with the unusable token in a minute (one per round trip"
+                        + " would be 3000; bucket maintenance asks it a few times, and each answer"
+                        + " brings it back into the search once)")
+                .isLessThanOrEqualTo(10);
+        assertThat(put.get()).as("put stored on the synced nodes").isTrue();
+        assertThat(holders.stream().filter(h -> h.stored.containsKey(key)).count())
+                .isGreaterThanOrEqualTo(7);
+    }
+
+    /**
      * A node close to the key answers gets without a token. OpenDHT ignores such a reply and
      * blacklists the node; the search must learn of it too, or it waits for that node's answer
      * forever and the get never ends.
