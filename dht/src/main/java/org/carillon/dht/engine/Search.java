@@ -240,6 +240,8 @@ final class Search {
             if (a.isOver(now)) {
                 stored.remove(a);
                 nodes.forEach(n -> n.puts.remove(a.value().id()));
+                // Not stored before its value's end: this family failed (nothing if already reported).
+                a.familyDone(false);
                 return true;
             }
             return false;

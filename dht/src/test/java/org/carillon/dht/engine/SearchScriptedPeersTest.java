@@ -3,12 +3,14 @@ package org.carillon.dht.engine;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 import org.carillon.dht.InfoHash;
 import org.carillon.dht.Query;
 import org.carillon.dht.Value;
+import org.carillon.dht.storage.ValueType;
 import org.carillon.dht.wire.Message;
 import org.carillon.dht.wire.NodeInfo;
 import org.junit.jupiter.api.Test;
@@ -189,5 +191,37 @@ class SearchScriptedPeersTest {
         assertThat(done.get()).isTrue();
         assertThat(found).containsExactly(value);
         assertThat(client.metrics().dropped("blacklisted")).isPositive();
+    }
+
+    /**
+     * Puts to the nodes near the key are lost twice before the third try gets through, and
+     * the value's type lives two seconds (an upper layer may register any lifetime): the put
+     * is still unacknowledged when its value's lifetime is over, so the search stops it, and
+     * must tell its caller it failed rather than leave the caller waiting forever.
+     */
+    @Test
+    void aPutStillUnstoredWhenItsValueExpiresReportsFailure() {
+        SimulatedDht dht = new SimulatedDht(SEED, 10, 10, 0.0);
+        NodeCore client = dht.add();
+        client.registerType(new ValueType(
+                99, "short-lived", Duration.ofSeconds(2), (k, v, source) -> v, (k, a, b, source) -> true));
+        InfoHash key = InfoHash.fromUserKey("short-lived");
+        FakeNode entry = dht.fake(InfoHash.random(dht.random));
+        for (int i = 0; i < 8; i++) {
+            FakeNode h = dht.fake(FakeNode.near(key, 32, dht.random));
+            h.script((self, q, from) ->
+                    q instanceof Message.Put && self.received("put") <= 2 ? List.of() : self.honest(q, from));
+            entry.neighbours.add(h.info());
+        }
+        entry.script((self, q, from) -> q instanceof Message.Put ? List.of() : self.honest(q, from));
+        client.bootstrap(entry.address);
+        dht.clock.runFor(1_000);
+
+        AtomicReference<Boolean> put = new AtomicReference<>();
+        client.put(key, Value.of(6, 99, "two seconds".getBytes(StandardCharsets.UTF_8)), false, put::set);
+        dht.clock.runFor(30_000);
+
+        assertThat(put.get()).as("put ended").isNotNull();
+        assertThat(put.get()).isFalse();
     }
 }
