@@ -629,12 +629,21 @@ public final class NodeCore {
     }
 
     private void learnNodes(Reply r, InetSocketAddress from, long now) {
-        for (NodeInfo n : r.nodes4()) {
+        for (NodeInfo n : sentNodes(r.nodes4())) {
             learnNode(n, from, now);
         }
-        for (NodeInfo n : r.nodes6()) {
+        for (NodeInfo n : sentNodes(r.nodes6())) {
             learnNode(n, from, now);
         }
+    }
+
+    /**
+     * The entries of a reply's node list worth reading: a node sends at most {@link #SEND_NODES}
+     * per family, so more is not a real answer; reading thousands would have this node ping,
+     * and its searches chase, every one of them.
+     */
+    static List<NodeInfo> sentNodes(List<NodeInfo> nodes) {
+        return nodes.size() > SEND_NODES ? nodes.subList(0, SEND_NODES) : nodes;
     }
 
     private void learnNode(NodeInfo n, InetSocketAddress from, long now) {

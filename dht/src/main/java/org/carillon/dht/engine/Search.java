@@ -458,7 +458,7 @@ final class Search {
         } else {
             n.expired = true;
         }
-        for (NodeInfo info : family == Family.IPV4 ? r.nodes4() : r.nodes6()) {
+        for (NodeInfo info : NodeCore.sentNodes(family == Family.IPV4 ? r.nodes4() : r.nodes6())) {
             InetSocketAddress a = owner.usableAddress(info, from);
             if (a != null) {
                 offer(info.id(), a, false);

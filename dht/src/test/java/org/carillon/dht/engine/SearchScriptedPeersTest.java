@@ -224,4 +224,50 @@ class SearchScriptedPeersTest {
         assertThat(put.get()).as("put ended").isNotNull();
         assertThat(put.get()).isFalse();
     }
+
+    /**
+     * A node answers every get with two thousand made-up ids right beside the key, at
+     * addresses where nobody listens, each time new ones. A real node sends at most eight per
+     * family, so only that many are read from any reply: taking them all had the asking node
+     * ping hundreds of them and its search chase fresh ones after every answer, so that gets
+     * through such a node took minutes, or never ended, in a network of 60.
+     */
+    @Test
+    void onlyEightEntriesOfAHugeNodeListAreTakenUp() {
+        SimulatedDht dht = new SimulatedDht(SEED, 10, 10, 0.0);
+        NodeCore client = dht.add();
+        InfoHash key = InfoHash.fromUserKey("garbage");
+        Value value = Value.of(80, 0, "held by eight".getBytes(StandardCharsets.UTF_8));
+        FakeNode honest = dht.fake(InfoHash.random(dht.random));
+        for (int i = 0; i < 8; i++) {
+            FakeNode h = dht.fake(FakeNode.near(key, 32, dht.random));
+            h.stored.put(key, List.of(value));
+            honest.neighbours.add(h.info());
+        }
+        FakeNode flooder = dht.fake(InfoHash.random(dht.random)).script((self, q, from) -> {
+            List<NodeInfo> made = new ArrayList<>();
+            for (int i = 0; i < 2000; i++) {
+                made.add(new NodeInfo(FakeNode.near(key, 48, dht.random), SimulatedDht.fakeAddress(10_000 + i)));
+            }
+            return q instanceof Message.Get || q instanceof Message.Find
+                    ? List.of(self.nodesReply(from, made, List.of(), null))
+                    : self.honest(q, from);
+        });
+        client.bootstrap(honest.address);
+        client.bootstrap(flooder.address);
+        dht.clock.runFor(1_000);
+        long pingsBefore = client.metrics().packetsOut().getOrDefault("ping", 0L);
+
+        List<Value> found = new ArrayList<>();
+        AtomicReference<Boolean> done = new AtomicReference<>();
+        long start = dht.clock.now();
+        client.get(key, Query.ALL, found::addAll, done::set);
+        assertThat(dht.clock.runUntil(() -> done.get() != null, 60_000)).isTrue();
+
+        assertThat(found).containsExactly(value);
+        assertThat(dht.clock.now() - start).as("get took (ms)").isLessThan(10_000);
+        assertThat(client.metrics().packetsOut().getOrDefault("ping", 0L) - pingsBefore)
+                .as("pings sent to listed nodes (eight per reply, three tries each; 12 000 if all are taken)")
+                .isLessThan(100);
+    }
 }
