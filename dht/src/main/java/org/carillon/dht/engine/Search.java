@@ -186,16 +186,29 @@ final class Search {
         return true;
     }
 
-    /** Keeps 14 nodes: dead ones go first, then the farthest. */
+    /**
+     * Keeps 14 nodes: dead ones go first (those with no request left in flight before those
+     * still being retried), then the farthest. A live node never makes room for a dead one, or
+     * made-up ids listed by liars, all unreachable and retried, would push every real node out
+     * of the search (OpenDHT keeps 14 live nodes whatever the number of bad ones).
+     */
     private void trim() {
         while (nodes.size() > SEARCH_NODES) {
             int victim = nodes.size() - 1;
+            int deadInFlight = -1;
             for (int i = nodes.size() - 1; i >= 0; i--) {
                 SearchNode n = nodes.get(i);
                 if (n.isBad() && n.searching == 0) {
                     victim = i;
+                    deadInFlight = -1;
                     break;
                 }
+                if (n.isBad() && deadInFlight < 0) {
+                    deadInFlight = i;
+                }
+            }
+            if (deadInFlight >= 0) {
+                victim = deadInFlight;
             }
             SearchNode gone = nodes.remove(victim);
             gone.listens.values().forEach(p -> owner.forgetSocket(p.socketId));
