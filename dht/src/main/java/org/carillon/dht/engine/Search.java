@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
 import org.carillon.dht.Field;
 import org.carillon.dht.InfoHash;
 import org.carillon.dht.Query;
@@ -37,6 +38,7 @@ final class Search {
     static final long LISTEN_RENEW = 20_000;
     static final long REANNOUNCE_MARGIN = 10_000;
     static final long REFILL_INTERVAL = 10 * 60_000L;
+    static final int MAX_DROPPED = 4 * SEARCH_NODES;
 
     private final InfoHash key;
     private final Family family;
@@ -46,6 +48,14 @@ final class Search {
     private final Map<Long, Announce> announces = new LinkedHashMap<>();
     private final Set<Announce> stored = new HashSet<>();
     private final List<ListenOp> listens = new ArrayList<>();
+    /**
+     * Nodes trim() dropped lately, taken back with what they told us (token, answers, puts)
+     * when listed again. A new search node would be asked again: a liar, listing fresh
+     * made-up nodes beside the key at each answer, would then keep the closest live nodes
+     * forever unanswered and unsynced, and no get or put would end.
+     */
+    private final Map<InfoHash, SearchNode> dropped = new LinkedHashMap<>();
+
     private long lastRefill = Long.MIN_VALUE / 2;
     private long lastUsed;
 
@@ -106,7 +116,7 @@ final class Search {
         Announce previous = announces.put(a.value().id(), a);
         if (previous != null) {
             stored.remove(previous);
-            nodes.forEach(n -> n.puts.remove(a.value().id()));
+            forEachNode(n -> n.puts.remove(a.value().id()));
         }
         step(now);
     }
@@ -115,7 +125,7 @@ final class Search {
         Announce a = announces.remove(valueId);
         if (a != null) {
             stored.remove(a);
-            nodes.forEach(n -> n.puts.remove(valueId));
+            forEachNode(n -> n.puts.remove(valueId));
         }
     }
 
@@ -181,9 +191,20 @@ final class Search {
                 return false;
             }
         }
-        nodes.add(pos, new SearchNode(id, address));
+        SearchNode back = dropped.remove(id);
+        SearchNode node = back != null && back.address.equals(address) ? back : new SearchNode(id, address);
+        if (heard) {
+            node.answered();
+        }
+        nodes.add(pos, node);
         trim();
         return true;
+    }
+
+    /** Every node of the search, dropped ones included: what an operation forgets, they forget too. */
+    private void forEachNode(Consumer<SearchNode> action) {
+        nodes.forEach(action);
+        dropped.values().forEach(action);
     }
 
     /**
@@ -212,6 +233,11 @@ final class Search {
             }
             SearchNode gone = nodes.remove(victim);
             gone.listens.values().forEach(p -> owner.forgetSocket(p.socketId));
+            gone.listens.clear();
+            dropped.put(gone.id, gone);
+            if (dropped.size() > MAX_DROPPED) {
+                dropped.remove(dropped.keySet().iterator().next());
+            }
         }
     }
 
@@ -252,7 +278,7 @@ final class Search {
         announces.values().removeIf(a -> {
             if (a.isOver(now)) {
                 stored.remove(a);
-                nodes.forEach(n -> n.puts.remove(a.value().id()));
+                forEachNode(n -> n.puts.remove(a.value().id()));
                 // Not stored before its value's end: this family failed (nothing if already reported).
                 a.familyDone(false);
                 return true;
@@ -312,7 +338,7 @@ final class Search {
             }
             if (done) {
                 gets.remove(g);
-                nodes.forEach(n -> n.gets.remove(g));
+                forEachNode(n -> n.gets.remove(g));
             }
         }
     }
