@@ -291,4 +291,42 @@ public final class DhtnodeConsole {
         }
         return blocks;
     }
+
+    // ---------------------------------------------------------------- index verbs (ii / il)
+
+    static final Pattern PHT_INSERT = Pattern.compile("^Pht::insert: (done|failed)\\.$");
+    static final Pattern PHT_LOOKUP_DONE = Pattern.compile("^Pht::lookup: (done|failed)\\.");
+    static final Pattern PHT_LEAF = Pattern.compile("^ {3}hash: ([0-9a-f]{40})$");
+    static final Pattern PHT_ENTRY = Pattern.compile("^ {6}([0-9a-f]{40})\\[vid: ([0-9a-f]+)\\]$");
+
+    /** One indexed value as {@code il} prints it: {@code <hash>[vid: <hex id>]}. */
+    public record IndexEntryLine(InfoHash hash, long valueId) {}
+
+    /**
+     * What {@code il} printed: whether the lookup completed ({@code done.}), the leaf's key
+     * ({@code hash:}, absent when nothing was found) and the entries, in order.
+     */
+    public record IndexLookupResult(boolean done, Optional<InfoHash> leaf, List<IndexEntryLine> entries) {}
+
+    /** Parses the output of one {@code il}, up to its {@code Pht::lookup: done|failed} line. */
+    public static IndexLookupResult parseIndexLookup(List<String> lines) {
+        Boolean done = null;
+        InfoHash leaf = null;
+        List<IndexEntryLine> entries = new ArrayList<>();
+        for (String line : lines) {
+            Matcher m;
+            if ((m = PHT_LEAF.matcher(line)).matches()) {
+                leaf = InfoHash.fromHex(m.group(1));
+            } else if ((m = PHT_ENTRY.matcher(line)).matches()) {
+                entries.add(new IndexEntryLine(InfoHash.fromHex(m.group(1)), Long.parseUnsignedLong(m.group(2), 16)));
+            } else if ((m = PHT_LOOKUP_DONE.matcher(line)).find()) {
+                done = m.group(1).equals("done");
+                break;
+            }
+        }
+        if (done == null) {
+            throw new IllegalArgumentException("no \"Pht::lookup: done|failed\" line in " + lines);
+        }
+        return new IndexLookupResult(done, Optional.ofNullable(leaf), List.copyOf(entries));
+    }
 }

@@ -435,6 +435,35 @@ public final class DhtnodeProcess implements AutoCloseable {
         return DhtnodeConsole.parseStorage(storageLog());
     }
 
+    /**
+     * {@code ii NAME KEY HASH}: inserts into dhtnode's prefix-hash-tree index; true on {@code
+     * Pht::insert: done.}. A refused command (key outside the index's spec, bad hash) fails with
+     * the message dhtnode printed.
+     */
+    public boolean indexInsert(String index, String key, InfoHash value, Duration timeout) {
+        checkWord("index", index);
+        checkWord("key", key);
+        int mark = send("ii " + index + " " + key + " " + value);
+        LineMatch m = process.output()
+                .awaitMatch(
+                        mark,
+                        Pattern.compile("^Pht::insert: (done|failed)\\.$|^(Key does not match.*|Syntax error.*)$"),
+                        timeout);
+        if (m.group(2) != null) {
+            throw new AssertionError(process.name() + " refused \"ii " + index + " " + key + "\": " + m.group(2));
+        }
+        return m.group(1).equals("done");
+    }
+
+    /** {@code il NAME KEY [false]}: looks up dhtnode's index, exact or not; waits for {@code done.|failed.}. */
+    public DhtnodeConsole.IndexLookupResult indexLookup(String index, String key, boolean exact, Duration timeout) {
+        checkWord("index", index);
+        checkWord("key", key);
+        int mark = send("il " + index + " " + key + (exact ? "" : " false"));
+        LineMatch done = process.output().awaitMatch(mark, DhtnodeConsole.PHT_LOOKUP_DONE, timeout);
+        return DhtnodeConsole.parseIndexLookup(process.output().range(mark, done.index() + 1));
+    }
+
     /** {@code b 127.0.0.1:P}: ping a (loopback) node, adding it to the routing table if it answers. */
     public void ping(InetSocketAddress address) {
         send("b " + Loopback.requireLoopback(address));
