@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
@@ -22,6 +23,9 @@ import org.carillon.dht.InfoHash;
  * <p>{@link #execute} returns the lines dhtnode would print for the command.
  */
 public final class IndexConsole implements AutoCloseable {
+    /** Indexes one console may create (dhtnode keeps every one for the life of the process). */
+    static final int MAX_INDEXES = 1024;
+
     private final IndexStorage storage;
     private final Map<String, PrefixIndex> indexes = new HashMap<>();
 
@@ -59,7 +63,16 @@ public final class IndexConsole implements AutoCloseable {
                     // dhtnode would create an index with no fields and crash on its first lookup
                     return done("The key must have at least one field: <field>:<value>[,<field>:<value>...]");
                 }
-                index = new PrefixIndex(name, KeySpec.fittingKey(key), storage);
+                if (indexes.size() >= MAX_INDEXES) {
+                    return done("Too many indexes (" + MAX_INDEXES + ").");
+                }
+                KeySpec spec;
+                try {
+                    spec = KeySpec.fittingKey(key);
+                } catch (IllegalArgumentException e) {
+                    return done("Invalid key: " + e.getMessage());
+                }
+                index = new PrefixIndex(name, spec, storage);
                 indexes.put(name, index);
             }
         }
@@ -177,7 +190,7 @@ public final class IndexConsole implements AutoCloseable {
         if (!hex.chars().allMatch(c -> Character.digit(c, 16) >= 0 && c < 128)) {
             return null;
         }
-        InfoHash h = InfoHash.fromHex(hex.toLowerCase(java.util.Locale.ROOT));
+        InfoHash h = InfoHash.fromHex(hex.toLowerCase(Locale.ROOT));
         return h.isZero() ? null : h;
     }
 

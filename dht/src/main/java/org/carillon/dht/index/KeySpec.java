@@ -2,6 +2,7 @@ package org.carillon.dht.index;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.Map;
 import java.util.SortedMap;
@@ -40,7 +41,7 @@ public record KeySpec(SortedMap<String, Integer> fields) {
             }
             copy.put(name, length);
         });
-        fields = java.util.Collections.unmodifiableSortedMap(copy);
+        fields = Collections.unmodifiableSortedMap(copy);
     }
 
     /** A spec from field name → maximum length in bytes. */

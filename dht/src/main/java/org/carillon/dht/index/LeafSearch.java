@@ -7,6 +7,8 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import org.carillon.dht.DhtException;
 import org.carillon.dht.index.NodeReader.NodeContents;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One search for the leaf on a key's path (OpenDHT's {@code lookupStep}): a binary search over
@@ -18,6 +20,7 @@ import org.carillon.dht.index.NodeReader.NodeContents;
  * the previous read.
  */
 final class LeafSearch {
+    private static final Logger LOG = LoggerFactory.getLogger(LeafSearch.class);
     /** Which entries a search keeps. */
     enum Mode {
         /** Entries whose key equals the searched key. */
@@ -105,6 +108,22 @@ final class LeafSearch {
     }
 
     private void afterReads(int mid, NodeContents node, Throwable nodeError, NodeContents child, Throwable childError) {
+        if (LOG.isDebugEnabled()) {
+            LOG.debug(
+                    "{} search {}/{} [{}..{}] mid {}: node {} child {}",
+                    mode,
+                    key.toString(),
+                    key.size(),
+                    lo,
+                    hi,
+                    mid,
+                    nodeError != null
+                            ? nodeError.toString()
+                            : node.isNode() + "/" + node.entries().size(),
+                    childError != null
+                            ? childError.toString()
+                            : child.isNode() + "/" + child.entries().size());
+        }
         if (nodeError != null) {
             result.completeExceptionally(nodeError);
             return;

@@ -172,6 +172,12 @@ public final class PrefixIndex implements AutoCloseable {
     private CompletableFuture<Void> split(Result found, IndexEntry entry, Instant created) {
         Prefix full = entry.fullPrefix();
         int location = splitLocation(full, found.entries());
+        LOG.debug(
+                "index {}: leaf {} full ({} entries), split at {}",
+                name,
+                found.leaf(),
+                found.entries().size(),
+                location);
         for (int length = location; length >= found.leaf().size(); length--) {
             markNode(full.truncate(length));
         }
@@ -193,6 +199,7 @@ public final class PrefixIndex implements AutoCloseable {
 
     /** OpenDHT's {@code real_insert}: mark the node, follow its splits, remember it, put the entry. */
     private CompletableFuture<Void> store(Prefix node, IndexEntry entry, Instant created) {
+        LOG.debug("index {}: {} goes to {}", name, entry, node);
         markNode(node);
         followSplits(node, entry, created);
         cache.insert(node);

@@ -80,7 +80,20 @@ class IndexConsoleTest {
         assertThat(run("ii people name:amy " + "0".repeat(40))).containsExactly("Syntax error: invalid InfoHash.");
         assertThat(run("ii people name:amy " + ALICE + "trailing")).containsExactly("Pht::insert: done.");
         assertThat(run("il other")).singleElement().asString().startsWith("The key must have at least one field");
+        assertThat(run("ii big name:" + "x".repeat(KeySpec.MAX_FIELD_LENGTH + 1) + " " + ALICE))
+                .singleElement()
+                .asString()
+                .startsWith("Invalid key: ");
         assertThatThrownBy(() -> console.execute("g somekey")).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void aConsoleCreatesABoundedNumberOfIndexes() {
+        for (int i = 0; i < IndexConsole.MAX_INDEXES; i++) {
+            assertThat(run("il index" + i + " k:v")).hasSize(1);
+        }
+        assertThat(run("il one-more k:v")).containsExactly("Too many indexes (" + IndexConsole.MAX_INDEXES + ").");
+        assertThat(run("il index7 k:v")).hasSize(1); // existing ones still work
     }
 
     @Test

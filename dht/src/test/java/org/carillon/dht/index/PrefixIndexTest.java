@@ -16,6 +16,7 @@ import java.util.SplittableRandom;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.CompletionException;
+import java.util.function.Function;
 import org.carillon.dht.DhtException;
 import org.carillon.dht.InfoHash;
 import org.carillon.dht.Value;
@@ -89,8 +90,7 @@ class PrefixIndexTest {
     }
 
     /** Key → the indexed values of the entries stored there. */
-    private static Map<InfoHash, Set<String>> entriesByKey(
-            Set<InfoHash> keys, java.util.function.Function<InfoHash, List<Value>> values) {
+    private static Map<InfoHash, Set<String>> entriesByKey(Set<InfoHash> keys, Function<InfoHash, List<Value>> values) {
         Map<InfoHash, Set<String>> out = new TreeMap<>();
         for (InfoHash k : keys) {
             Set<String> entries = new TreeSet<>();
