@@ -3,7 +3,9 @@ package org.carillon.dht.index;
 import java.math.BigDecimal;
 import java.math.MathContext;
 import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
 import java.time.Duration;
+import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -12,6 +14,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.random.RandomGenerator;
 import org.carillon.dht.InfoHash;
 
 /**
@@ -28,6 +31,8 @@ public final class IndexConsole implements AutoCloseable {
 
     private final IndexStorage storage;
     private final Map<String, PrefixIndex> indexes = new HashMap<>();
+    /** Canary coin flips for every index of this console. */
+    private final RandomGenerator random = new SecureRandom();
 
     public IndexConsole(IndexStorage storage) {
         this.storage = storage;
@@ -72,7 +77,7 @@ public final class IndexConsole implements AutoCloseable {
                 } catch (IllegalArgumentException e) {
                     return done("Invalid key: " + e.getMessage());
                 }
-                index = new PrefixIndex(name, spec, storage);
+                index = new PrefixIndex(name, spec, storage, InstantSource.system(), random);
                 indexes.put(name, index);
             }
         }
