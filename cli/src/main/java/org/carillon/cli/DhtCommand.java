@@ -3,6 +3,7 @@ package org.carillon.cli;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
@@ -83,6 +84,19 @@ public final class DhtCommand implements Callable<Integer> {
     long storageLimit;
 
     @Option(
+            names = "--state-file",
+            paramLabel = "PATH",
+            description = "Save the good nodes here (on exit and every 10 minutes) and rejoin through them at start,"
+                    + " so a restart needs no --bootstrap.")
+    Path stateFile;
+
+    @Option(
+            names = "--peer-discovery",
+            description = "Announce this node on the LAN and join the nodes announced there"
+                    + " (multicast 239.192.0.1 and ff08::101, port 8888; like dhtnode -D). Off by default.")
+    boolean peerDiscovery;
+
+    @Option(
             names = "--status-interval",
             hidden = true,
             defaultValue = "30s",
@@ -131,7 +145,9 @@ public final class DhtCommand implements Callable<Integer> {
                 .withNetwork(network)
                 .withBootstrap(bootstrapAddresses())
                 .withRateLimited(!noRateLimit)
-                .withStorageLimit(storageLimit);
+                .withStorageLimit(storageLimit)
+                .withStateFile(stateFile)
+                .withPeerDiscovery(peerDiscovery);
         return bind == null || bind.isEmpty()
                 ? config
                 : config.withBindAddresses(bind.stream().distinct().toList());

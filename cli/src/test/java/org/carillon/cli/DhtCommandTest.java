@@ -10,6 +10,7 @@ import ch.qos.logback.core.read.ListAppender;
 import java.net.BindException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -106,12 +107,27 @@ class DhtCommandTest {
     }
 
     @Test
+    void stateFileAndPeerDiscoveryReachTheConfig() {
+        DhtConfig config = configFor("--state-file", "/var/lib/carillon/nodes", "--peer-discovery");
+
+        assertThat(config.stateFile()).isEqualTo(Path.of("/var/lib/carillon/nodes"));
+        assertThat(config.peerDiscovery()).isTrue();
+    }
+
+    @Test
+    void withoutThemThereIsNoStateFileAndNoDiscovery() {
+        assertThat(configFor().stateFile()).isNull();
+        assertThat(configFor().peerDiscovery()).isFalse();
+    }
+
+    @Test
     void helpExitsZeroAndListsEveryOption() {
         CliRun run = carillon(dhtThatMustNotStart(), "dht", "--help");
 
         assertThat(run.exitCode()).isZero();
         assertThat(run.out())
                 .contains("--port", "--bind", "--bootstrap", "--network", "--no-rate-limit", "--storage-limit")
+                .contains("--state-file", "--peer-discovery")
                 .contains("default: 4222")
                 .doesNotContain("--status-interval");
     }

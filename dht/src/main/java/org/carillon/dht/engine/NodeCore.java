@@ -189,6 +189,19 @@ public final class NodeCore {
         ping(address);
     }
 
+    /**
+     * Offers a node known from elsewhere (a saved state file, a LAN announcement) to the routing
+     * table as heard of, as OpenDHT's {@code insertNode}; a node new to the table is pinged so it
+     * can become good. Unlike {@link #bootstrap} it is not retried when it does not answer.
+     */
+    public void insertNode(InfoHash nodeId, InetSocketAddress address) {
+        InetSocketAddress a = unmapped(address);
+        if (nodeId.equals(id) || nodeId.isZero() || isMartian(a) || blacklist.contains(a)) {
+            return;
+        }
+        learn(nodeId, a, Confirm.HEARD_OF, scheduler.now());
+    }
+
     public NodeMetrics metrics() {
         RoutingTable t4 = tables.get(Family.IPV4);
         RoutingTable t6 = tables.get(Family.IPV6);
