@@ -259,18 +259,18 @@ public final class DhtRunner implements AutoCloseable {
     public CompletableFuture<Long> put(InfoHash key, Value value, boolean permanent) {
         CompletableFuture<Long> result = new CompletableFuture<>();
         loop.post(() -> {
-            long[] id = new long[1];
-            id[0] = core.put(
-                    key,
-                    value,
-                    permanent,
-                    ok -> callbacks.execute(() -> {
+            // The outcome may be known before put() returns the id (no network at all).
+            CompletableFuture<Boolean> outcome = new CompletableFuture<>();
+            long id = core.put(key, value, permanent, outcome::complete);
+            outcome.thenAcceptAsync(
+                    ok -> {
                         if (ok) {
-                            result.complete(id[0]);
+                            result.complete(id);
                         } else {
                             result.completeExceptionally(new DhtException("put " + key + ": no node acknowledged"));
                         }
-                    }));
+                    },
+                    callbacks);
         });
         return result;
     }

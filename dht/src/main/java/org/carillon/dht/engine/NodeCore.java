@@ -78,6 +78,9 @@ public final class NodeCore {
 
         default void onError(ErrorReply error, InetSocketAddress from) {}
 
+        /** The first attempt went unanswered; the request is being retried. */
+        default void onRetry() {}
+
         default void onExpired() {}
     }
 
@@ -107,6 +110,7 @@ public final class NodeCore {
     private final Map<Family, RoutingTable> tables = new EnumMap<>(Family.class);
     private final Storage storage;
     private final ValueTypes types;
+    private final Searches searches;
     private final RemoteListeners listeners = new RemoteListeners();
     private final TokenIssuer tokens;
     private final RateLimiter rateLimiter = new RateLimiter();
@@ -136,6 +140,7 @@ public final class NodeCore {
         this.random = random;
         this.tokens = new TokenIssuer(random);
         this.types = types;
+        this.searches = new Searches(this, random);
         this.storage = new Storage(types, options.storageLimit(), this::onValuesRemoved);
         long now = scheduler.now();
         for (Family f : Family.values()) {
@@ -157,6 +162,7 @@ public final class NodeCore {
         every(3_000 + random.nextLong(2_000), this::maintainBuckets);
         every(2 * 60_000 + random.nextLong(4 * 60_000), this::expiryPass);
         every(tokens.rotate(), this::rotateTokens);
+        every(Searches.TICK, searches::tick);
         if (!bootstrapNodes.isEmpty()) {
             bootstrapStep();
         }
@@ -164,6 +170,7 @@ public final class NodeCore {
 
     public void stop() {
         running = false;
+        searches.stop();
         timers.forEach(Scheduler.Cancellable::cancel);
         timers.clear();
         pending.values().forEach(p -> {
@@ -223,30 +230,32 @@ public final class NodeCore {
 
     /** Gets the values at {@code key} meeting {@code where}; {@code onDone} hears whether any node answered. */
     public void get(InfoHash key, Query where, Consumer<List<Value>> onValues, Consumer<Boolean> onDone) {
-        throw new UnsupportedOperationException("searches come next");
+        searches.get(GetOp.values(where, onValues, onDone), key);
     }
 
     /** Runs a query with a select; rows of the selected fields reach {@code onRows}. */
     public void query(InfoHash key, Query query, Consumer<List<Map<Field, Object>>> onRows, Consumer<Boolean> onDone) {
-        throw new UnsupportedOperationException("searches come next");
+        searches.get(GetOp.rows(query, onRows, onDone), key);
     }
 
     /** Announces a value (given a random id when it has none); returns its id. */
     public long put(InfoHash key, Value value, boolean permanent, Consumer<Boolean> onDone) {
-        throw new UnsupportedOperationException("searches come next");
+        return searches.put(key, value, permanent, onDone);
     }
 
+    /** Stops announcing a value (a permanent put is no longer refreshed). */
     public void cancelPut(InfoHash key, long valueId) {
-        throw new UnsupportedOperationException("searches come next");
+        searches.cancelPut(key, valueId);
     }
 
     /** Starts a listen; returns its token. */
     public long listen(InfoHash key, Query where, ValueListener listener) {
-        throw new UnsupportedOperationException("searches come next");
+        return searches.listen(key, where, listener);
     }
 
+    /** Stops a listen; false when no listen has that token at that key. */
     public boolean cancelListen(InfoHash key, long token) {
-        throw new UnsupportedOperationException("searches come next");
+        return searches.cancelListen(key, token);
     }
 
     public void registerType(ValueType type) {
@@ -254,7 +263,7 @@ public final class NodeCore {
     }
 
     public List<SearchStatus> searches() {
-        throw new UnsupportedOperationException("searches come next");
+        return searches.status();
     }
 
     /** The values stored here for others, by key. */
@@ -345,6 +354,9 @@ public final class NodeCore {
             if (node != null) {
                 node.heard(now, false, packet.client());
             }
+            if (!packet.client()) {
+                searches.heard(m.sender(), from);
+            }
             answer(q, packet.tid(), from, now);
         } else {
             in.add(m instanceof ErrorReply ? "error" : "reply");
@@ -358,6 +370,9 @@ public final class NodeCore {
             RemoteNode node = learn(m.sender(), from, Confirm.REPLIED, now);
             if (node != null) {
                 node.heard(now, true, packet.client());
+            }
+            if (!packet.client()) {
+                searches.heard(m.sender(), from);
             }
             if (m instanceof Reply r) {
                 if (("find".equals(p.kind) || "get".equals(p.kind)) && (r.token() == null || r.token().length == 0)) {
@@ -390,8 +405,11 @@ public final class NodeCore {
             onRefresh(r, tid, from, now);
         } else if (q instanceof Listen l) {
             onListen(l, tid, from, now);
-        } else if (q instanceof Update || q instanceof UpdateIds) {
-            // Searches (and so our own listens) come with the next layer; a listener must still answer.
+        } else if (q instanceof Update u) {
+            searches.update(u.sender(), u.socketId(), u.values(), u.created(), u.token());
+            reply(tid, from, Reply.simple(id, from.getAddress()));
+        } else if (q instanceof UpdateIds u) {
+            searches.updateIds(u.sender(), u.socketId(), u.kind(), u.valueIds(), u.token());
             reply(tid, from, Reply.simple(id, from.getAddress()));
         }
     }
@@ -437,7 +455,10 @@ public final class NodeCore {
                 Long created = p.created() == null ? null : p.created() * 1000;
                 Storage.Outcome outcome = storage.put(p.key(), v, created, from, now);
                 switch (outcome) {
-                    case STORED, EDITED -> pushNew(p.key(), v, now);
+                    case STORED, EDITED -> {
+                        pushNew(p.key(), v, now);
+                        searches.storedLocally(p.key(), List.of(v));
+                    }
                     case REFRESHED -> pushIds(p.key(), UpdateIds.Kind.REFRESHED, List.of(v.id()));
                     case REJECTED -> drops.add("put-rejected-by-policy");
                 }
@@ -545,6 +566,7 @@ public final class NodeCore {
 
     private void onValuesRemoved(InfoHash key, List<Long> ids) {
         pushIds(key, UpdateIds.Kind.EXPIRED, ids);
+        searches.removedLocally(key, ids);
     }
 
     // ---------------------------------------------------------------- routing
@@ -610,18 +632,69 @@ public final class NodeCore {
     }
 
     private void learnNode(NodeInfo n, InetSocketAddress from, long now) {
+        InetSocketAddress a = usableAddress(n, from);
+        if (a != null) {
+            learn(n.id(), a, Confirm.HEARD_OF, now);
+        }
+    }
+
+    /** Where to reach a node another node told us of, or null when it must not be contacted. */
+    InetSocketAddress usableAddress(NodeInfo n, InetSocketAddress from) {
         if (n.id().equals(id) || n.id().isZero()) {
-            return;
+            return null;
         }
         InetSocketAddress a = n.address();
         // A peer on loopback reports its neighbours as loopback: use the address we see it at.
         if (a.getAddress().isLoopbackAddress() && Family.of(a.getAddress()) == Family.of(from.getAddress())) {
             a = new InetSocketAddress(from.getAddress(), a.getPort());
         }
-        if (isMartian(a) || blacklist.contains(a)) {
-            return;
+        return isMartian(a) || blacklist.contains(a) ? null : a;
+    }
+
+    // ---------------------------------------------------------------- for searches
+
+    long now() {
+        return scheduler.now();
+    }
+
+    /** Families with a socket ({@code families}) and with live nodes to ask ({@code runningFamilies}). */
+    List<Family> families() {
+        return new ArrayList<>(tables.keySet());
+    }
+
+    List<Family> runningFamilies() {
+        long now = scheduler.now();
+        List<Family> out = new ArrayList<>();
+        tables.forEach((f, t) -> {
+            if (t.goodCount(now) + t.dubiousCount(now) > 0) {
+                out.add(f);
+            }
+        });
+        return out;
+    }
+
+    List<NodeInfo> closestLive(Family family, InfoHash key, int count) {
+        RoutingTable t = tables.get(family);
+        if (t == null) {
+            return List.of();
         }
-        learn(n.id(), a, Confirm.HEARD_OF, now);
+        return t.closestLive(key, count, scheduler.now()).stream()
+                .map(n -> new NodeInfo(n.id(), n.address()))
+                .toList();
+    }
+
+    /** Values this node stores under {@code key}: a get or listen includes them. */
+    List<Value> localValues(InfoHash key, Query where) {
+        return storage.get(key, where);
+    }
+
+    /** How long values of a type live (ms). */
+    long lifetime(int type) {
+        return types.get(type).expiration().toMillis();
+    }
+
+    void countDrop(String reason) {
+        drops.add(reason);
     }
 
     private void blacklist(InetSocketAddress a) {
@@ -659,7 +732,12 @@ public final class NodeCore {
                 return;
             }
             if (p.attempts < 3) {
-                attempt(p);
+                if (p.attempts == 1) {
+                    p.handler.onRetry();
+                }
+                if (pending.get(p.tid) == p) {
+                    attempt(p);
+                }
                 return;
             }
             pending.remove(p.tid);

@@ -127,6 +127,26 @@ public final class RoutingTable {
         return good.size() > count ? new ArrayList<>(good.subList(0, count)) : good;
     }
 
+    /**
+     * The {@code count} nodes closest to {@code target} that are not known to be dead, good
+     * ones first: what a search starts from.
+     */
+    public List<RemoteNode> closestLive(InfoHash target, int count, long now) {
+        List<RemoteNode> live = new ArrayList<>();
+        for (Bucket b : buckets) {
+            for (RemoteNode n : b.nodes) {
+                if (!n.isExpired() && !n.isClient()) {
+                    live.add(n);
+                }
+            }
+        }
+        live.sort(Comparator.comparing((RemoteNode n) -> !n.isGood(now))
+                .thenComparing(RemoteNode::id, target::xorCompare));
+        List<RemoteNode> chosen = live.size() > count ? new ArrayList<>(live.subList(0, count)) : live;
+        chosen.sort(Comparator.comparing(RemoteNode::id, target::xorCompare));
+        return chosen;
+    }
+
     /** Drops expired nodes; returns the cached candidates of buckets that lost one, to ping. */
     public List<RemoteNode> removeExpired() {
         List<RemoteNode> toPing = new ArrayList<>();

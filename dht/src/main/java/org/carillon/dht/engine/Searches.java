@@ -1,0 +1,300 @@
+package org.carillon.dht.engine;
+
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import java.util.random.RandomGenerator;
+import org.carillon.dht.InfoHash;
+import org.carillon.dht.Query;
+import org.carillon.dht.SearchStatus;
+import org.carillon.dht.Value;
+import org.carillon.dht.ValueListener;
+import org.carillon.dht.wire.Family;
+import org.carillon.dht.wire.Message;
+import org.carillon.dht.wire.NodeInfo;
+
+/**
+ * The client side of the node: one {@link Search} per key and family, the operations that
+ * span both families, and the routing of listen pushes to the listen that asked for them.
+ */
+final class Searches {
+    /** Searches left without operations are forgotten after this ({@code SEARCH_EXPIRE_TIME}). */
+    static final long SEARCH_EXPIRE = 62 * 60_000L;
+    /** How often searches with long-lived operations (listens, permanent puts) are stepped. */
+    static final long TICK = 5_000;
+
+    private record SearchKey(InfoHash key, Family family) {}
+
+    /** Which listen, search and node a socket id of ours belongs to. */
+    private record Socket(ListenOp listen, Search search, SearchNode node) {}
+
+    private final NodeCore core;
+    private final RandomGenerator random;
+    private final Map<SearchKey, Search> searches = new LinkedHashMap<>();
+    private final Map<Long, Socket> sockets = new HashMap<>();
+    private final Map<Long, ListenOp> listens = new LinkedHashMap<>();
+    private long nextSocketId;
+    private long nextListenToken = 1;
+
+    Searches(NodeCore core, RandomGenerator random) {
+        this.core = core;
+        this.random = random;
+        this.nextSocketId = random.nextLong(0x1_0000_0000L);
+    }
+
+    // ---------------------------------------------------------------- operations
+
+    void get(GetOp g, InfoHash key) {
+        List<Family> families = core.runningFamilies();
+        g.runOn(Math.max(1, families.size()));
+        if (!g.wantsRows()) {
+            g.deliver(core.localValues(key, g.query()));
+        }
+        if (families.isEmpty()) {
+            g.familyDone(false);
+            return;
+        }
+        long now = core.now();
+        for (Family f : families) {
+            search(key, f, now).add(g, now);
+        }
+    }
+
+    /** Announces a value; returns its id (a random one when it had none). */
+    long put(InfoHash key, Value value, boolean permanent, Consumer<Boolean> onDone) {
+        Value v = value;
+        if (v.id() == 0) {
+            long id = 0;
+            while (id == 0) {
+                id = random.nextLong();
+            }
+            v = new Value(
+                    id,
+                    v.seq(),
+                    v.type(),
+                    v.data(),
+                    v.userType(),
+                    v.owner(),
+                    v.recipient(),
+                    v.signature(),
+                    v.cypher(),
+                    v.priority());
+        }
+        long now = core.now();
+        Announce a = new Announce(key, v, permanent, now, core.lifetime(v.type()), onDone);
+        List<Family> families = core.runningFamilies();
+        a.runOn(Math.max(1, families.size()));
+        if (families.isEmpty()) {
+            a.familyDone(false);
+            if (!permanent) {
+                return v.id();
+            }
+            // A permanent put waits for the network in every family the node has.
+            families = core.families();
+        }
+        for (Family f : families) {
+            search(key, f, now).add(a, now);
+        }
+        return v.id();
+    }
+
+    void cancelPut(InfoHash key, long valueId) {
+        for (Family f : Family.values()) {
+            Search s = searches.get(new SearchKey(key, f));
+            if (s != null) {
+                s.cancelAnnounce(valueId);
+            }
+        }
+    }
+
+    long listen(InfoHash key, Query where, ValueListener listener) {
+        long token = nextListenToken++;
+        ListenOp l = new ListenOp(token, key, where, listener);
+        listens.put(token, l);
+        long now = core.now();
+        l.add(Source.LOCAL, core.localValues(key, where), v -> Long.MAX_VALUE);
+        for (Family f : core.families()) {
+            search(key, f, now).add(l, now);
+        }
+        return token;
+    }
+
+    boolean cancelListen(InfoHash key, long token) {
+        ListenOp l = listens.get(token);
+        if (l == null || !l.key().equals(key)) {
+            return false;
+        }
+        listens.remove(token);
+        l.cancel();
+        for (Family f : Family.values()) {
+            Search s = searches.get(new SearchKey(key, f));
+            if (s != null) {
+                s.remove(l);
+            }
+        }
+        return true;
+    }
+
+    List<SearchStatus> status() {
+        long now = core.now();
+        List<SearchStatus> out = new ArrayList<>();
+        for (Search s : searches.values()) {
+            out.add(new SearchStatus(
+                    s.key(),
+                    s.family(),
+                    s.nodeCount(),
+                    s.syncedCount(now),
+                    !s.hasWork(),
+                    s.getCount(),
+                    s.announceCount(),
+                    s.listenCount()));
+        }
+        return out;
+    }
+
+    /** The node stops: whatever waits for an answer fails now. */
+    void stop() {
+        searches.values().forEach(Search::abandon);
+    }
+
+    private Search search(InfoHash key, Family family, long now) {
+        return searches.computeIfAbsent(new SearchKey(key, family), k -> new Search(key, family, this, now));
+    }
+
+    // ---------------------------------------------------------------- events from the node
+
+    /** Every few seconds: renew listens, refresh permanent puts, expire caches and old searches. */
+    long tick() {
+        long now = core.now();
+        for (ListenOp l : listens.values()) {
+            l.expire(now);
+        }
+        for (Iterator<Search> it = searches.values().iterator(); it.hasNext(); ) {
+            Search s = it.next();
+            if (s.hasWork()) {
+                s.step(now);
+            } else if (now - s.lastUsed() > SEARCH_EXPIRE) {
+                it.remove();
+            }
+        }
+        return TICK;
+    }
+
+    /** A node sent us a message: searches it is close to take it. */
+    void heard(InfoHash id, InetSocketAddress address) {
+        long now = core.now();
+        Family f = Family.of(address.getAddress());
+        for (Search s : new ArrayList<>(searches.values())) {
+            if (s.family() == f && s.hasWork() && s.offer(id, address, true)) {
+                s.step(now);
+            }
+        }
+    }
+
+    /** A storage node pushed values for one of our listens. */
+    void update(InfoHash sender, long socketId, List<Value> values, Long created, byte[] token) {
+        Socket s = sockets.get(socketId);
+        if (s == null || !s.node.id.equals(sender)) {
+            core.countDrop("update-for-unknown-listen");
+            return;
+        }
+        acceptToken(s.node, token);
+        long now = core.now();
+        long since = created == null ? now : Math.min(created * 1000, now);
+        s.listen.add(s.node, values, v -> since + core.lifetime(v.type()));
+    }
+
+    void updateIds(InfoHash sender, long socketId, Message.UpdateIds.Kind kind, List<Long> ids, byte[] token) {
+        Socket s = sockets.get(socketId);
+        if (s == null || !s.node.id.equals(sender)) {
+            core.countDrop("update-for-unknown-listen");
+            return;
+        }
+        acceptToken(s.node, token);
+        if (kind == Message.UpdateIds.Kind.REFRESHED) {
+            long now = core.now();
+            s.listen.refresh(s.node, ids, v -> now + core.lifetime(v.type()));
+        } else {
+            s.listen.remove(s.node, ids);
+        }
+    }
+
+    private static void acceptToken(SearchNode node, byte[] token) {
+        if (token != null && token.length > 0 && token.length <= 64) {
+            node.token = token;
+        }
+    }
+
+    /** This node stored, edited or refreshed a value under {@code key}: its own listens see it. */
+    void storedLocally(InfoHash key, List<Value> values) {
+        for (ListenOp l : listensOn(key)) {
+            l.add(Source.LOCAL, values, v -> Long.MAX_VALUE);
+        }
+    }
+
+    void removedLocally(InfoHash key, List<Long> ids) {
+        for (ListenOp l : listensOn(key)) {
+            l.remove(Source.LOCAL, ids);
+        }
+    }
+
+    private List<ListenOp> listensOn(InfoHash key) {
+        List<ListenOp> out = new ArrayList<>();
+        for (ListenOp l : listens.values()) {
+            if (l.key().equals(key)) {
+                out.add(l);
+            }
+        }
+        return out;
+    }
+
+    // ---------------------------------------------------------------- for searches
+
+    /** Where the values this node itself stores come from, as a listen source. */
+    private enum Source {
+        LOCAL
+    }
+
+    InfoHash selfId() {
+        return core.id();
+    }
+
+    long now() {
+        return core.now();
+    }
+
+    void send(InetSocketAddress to, Message.Request request, NodeCore.ResponseHandler handler) {
+        core.send(to, request, handler);
+    }
+
+    List<NodeInfo> closestLive(Family family, InfoHash key, int count) {
+        return core.closestLive(family, key, count);
+    }
+
+    InetSocketAddress usableAddress(NodeInfo info, InetSocketAddress from) {
+        return core.usableAddress(info, from);
+    }
+
+    long newSocket(ListenOp listen, Search search, SearchNode node) {
+        long sid;
+        do {
+            sid = nextSocketId;
+            nextSocketId = (nextSocketId + 1) & 0xffff_ffffL;
+        } while (sockets.containsKey(sid));
+        sockets.put(sid, new Socket(listen, search, node));
+        return sid;
+    }
+
+    void forgetSocket(long socketId) {
+        sockets.remove(socketId);
+    }
+
+    int socketCount() {
+        return sockets.size();
+    }
+}

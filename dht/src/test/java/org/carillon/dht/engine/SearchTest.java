@@ -1,0 +1,39 @@
+package org.carillon.dht.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+import org.carillon.dht.InfoHash;
+import org.carillon.dht.Query;
+import org.carillon.dht.Value;
+import org.junit.jupiter.api.Test;
+
+/** Gets, puts and listens across a simulated network in virtual time. */
+class SearchTest {
+
+    @Test
+    void aValuePutByOneNodeIsFoundByAnother() {
+        SimulatedDht dht = new SimulatedDht(7, 10, 60, 0.0).grow(30);
+        InfoHash key = InfoHash.fromUserKey("hello");
+        AtomicReference<Boolean> put = new AtomicReference<>();
+        long id = dht.nodes.get(3).put(key, Value.of(0, 0, bytes("world")), false, put::set);
+        assertThat(dht.clock.runUntil(() -> put.get() != null, 60_000)).isTrue();
+        assertThat(put.get()).as("put acknowledged (seed %d)", dht.seed).isTrue();
+        assertThat(id).isNotZero();
+
+        List<Value> found = new ArrayList<>();
+        AtomicReference<Boolean> done = new AtomicReference<>();
+        dht.nodes.get(17).get(key, Query.ALL, found::addAll, done::set);
+        assertThat(dht.clock.runUntil(() -> done.get() != null, 60_000)).isTrue();
+        assertThat(done.get()).isTrue();
+        assertThat(found).extracting(Value::id).containsExactly(id);
+        assertThat(new String(found.get(0).data(), StandardCharsets.UTF_8)).isEqualTo("world");
+    }
+
+    private static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+}
