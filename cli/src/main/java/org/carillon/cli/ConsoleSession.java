@@ -130,7 +130,11 @@ final class ConsoleSession implements AutoCloseable {
         return "expected " + expected + (last == 1 ? " argument" : " arguments") + ", got " + args;
     }
 
-    /** Keeps {@code operation} until it completes, so that scripts can wait for it. */
+    /**
+     * Keeps {@code operation} until it completes, so that scripts can wait for it. Pass the stage
+     * that prints the result, not the node's future: waiting for the latter would let a script
+     * end before the result is printed on the callback thread.
+     */
     <T> CompletableFuture<T> track(Invocation call, CompletableFuture<T> operation) {
         pending.put(operation, call);
         operation.whenComplete((result, error) -> pending.remove(operation));

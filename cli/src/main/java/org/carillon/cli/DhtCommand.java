@@ -12,7 +12,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -46,26 +45,30 @@ import picocli.CommandLine.Spec;
 @Command(
         name = "dht",
         description = {
-            "Run a DHT node that speaks OpenDHT's protocol, with the console of OpenDHT's dhtnode.",
+            "Run a DHT node that speaks OpenDHT's protocol, with dhtnode's console.",
             "",
-            "On a terminal the console reads commands with line editing and history; 'h' lists them.",
-            "Without a terminal it runs the commands of -c, or else those read from stdin, waits for",
-            "their results and exits; --service runs the node without a console until Ctrl-C."
+            "On a terminal the console edits lines and keeps a history; type 'h' in it",
+            "for its commands. Without a terminal it runs the commands given with -c, or",
+            "else those read from stdin, waits for their results and exits. --service",
+            "runs the node without a console until Ctrl-C.",
+            ""
         },
         sortOptions = false,
         footer = {
             "",
             "Console commands (type 'h' in the console for all of them):",
-            "  g <key> [WHERE ...]  get     p <key> <str>   put        l <key>  listen",
-            "  q <key> SELECT ...   query   pp <key> <str>  permanent  ll, ls, ld, lr  node state",
-            "A <key> of 40 hex digits is used as it is; any other text is hashed with SHA-1.",
+            "  g <key> [WHERE ...]  get values      p <key> <str>   put a text value",
+            "  l <key> [WHERE ...]  listen          pp <key> <str>  put it permanently",
+            "  q <key> SELECT ...   query fields    ll ls ld lr     node state",
+            "A <key> of 40 hex digits is used as it is; other text is hashed with SHA-1.",
             "",
             "Examples:",
             "  carillon dht -p 0 -b 127.0.0.1:4222 -c 'p mykey hello' -c 'g mykey'",
-            "  echo 'g mykey WHERE user_type=text/plain' | carillon dht -p 0 -b 127.0.0.1:4222 --json",
+            "  echo 'g mykey WHERE user_type=text/plain' | carillon dht -b 127.0.0.1:4222 --json",
             "",
-            "Exit status: 0 when every command succeeded, 1 when one failed or the node could not start,",
-            "2 for a bad option. Set CARILLON_LOG_LEVEL=DEBUG in the environment for more detailed logs."
+            "Exit status: 0 when every command succeeded; 1 when one failed or the node",
+            "could not start; 2 for a bad option.",
+            "Set CARILLON_LOG_LEVEL=DEBUG in the environment for more detailed logs."
         })
 public final class DhtCommand implements Callable<Integer> {
     private static final Logger log = LoggerFactory.getLogger(DhtCommand.class);
@@ -192,8 +195,11 @@ public final class DhtCommand implements Callable<Integer> {
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile DhtNode running;
 
+    /** Starts a real {@link DhtRunner}. */
+    static final Launcher RUNNER = config -> DhtNode.of(DhtRunner.start(config));
+
     public DhtCommand() {
-        this(DhtCommand::startRunner, Stdin.SYSTEM);
+        this(RUNNER, Stdin.SYSTEM);
     }
 
     DhtCommand(Launcher launcher) {
@@ -237,7 +243,7 @@ public final class DhtCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--service runs no console, so it prints no JSON");
         }
         // the console takes the logs over before the node starts, so its start-up lines stay quiet
-        LogSwitch logs = service ? LogSwitch.inMemory() : LogbackSwitch.install(verbose, Optional.empty());
+        LogSwitch logs = service ? LogSwitch.inMemory() : LogbackSwitch.install(verbose);
         DhtConfig config = toConfig();
         DhtNode node;
         try {
@@ -279,27 +285,29 @@ public final class DhtCommand implements Callable<Integer> {
         return 0;
     }
 
-    private int runConsole(DhtNode node, DhtConfig config, LogSwitch quietLogs)
-            throws IOException, InterruptedException {
+    private int runConsole(DhtNode node, DhtConfig config, LogSwitch logs) throws IOException, InterruptedException {
         if (commands == null && stdin.isTerminal()) {
             VerbTable verbs = VerbTable.standard();
-            try (InteractiveConsole terminal = InteractiveConsole.open(verbs)) {
-                // on the terminal, log lines go above the prompt too
-                quietLogs.close();
-                try (LogSwitch logs = LogbackSwitch.install(verbose, Optional.of(terminal.sink()));
-                        ConsoleSession session = session(node, config, terminal.sink(), verbs, logs)) {
-                    session.output().started(node.nodeId(), node.port());
-                    terminal.run(session);
-                    session.output().stopping();
-                }
+            try (InteractiveConsole terminal = InteractiveConsole.open(verbs);
+                    LogSwitch.Redirect aboveThePrompt = logs.redirect(terminal.sink());
+                    ConsoleSession session = session(node, config, terminal.sink(), verbs, logs)) {
+                session.output().started(node.nodeId(), node.port());
+                terminal.run(session);
+                session.output().stopping();
             }
             return 0;
         }
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        try (ConsoleSession session =
-                session(node, config, ConsoleSink.of(out, err), VerbTable.standard(), quietLogs)) {
+        try (ConsoleSession session = session(node, config, ConsoleSink.of(out, err), VerbTable.standard(), logs)) {
             session.output().started(node.nodeId(), node.port());
+            if (!config.bootstrap().isEmpty() && !ScriptConsole.awaitConnected(node, timeout)) {
+                session.output()
+                        .info(
+                                null,
+                                "Not connected to any node after " + DhtnodeFormat.duration(timeout)
+                                        + "; running the commands anyway");
+            }
             ScriptConsole.Lines lines =
                     commands != null ? ScriptConsole.Lines.of(commands) : ScriptConsole.lines(stdin.reader(), session);
             return ScriptConsole.run(session, lines, timeout);
@@ -392,9 +400,5 @@ public final class DhtCommand implements Callable<Integer> {
         String units = "KMGTPE";
         int exp = (63 - Long.numberOfLeadingZeros(n)) / 10;
         return String.format(Locale.ROOT, "%.1f %siB", n / (double) (1L << (10 * exp)), units.charAt(exp - 1));
-    }
-
-    private static DhtNode startRunner(DhtConfig config) throws IOException {
-        return DhtNode.of(DhtRunner.start(config));
     }
 }

@@ -260,10 +260,10 @@ final class DhtnodeVerbs {
             int sum = total.addAndGet(values.size());
             call.out().getValues(call, key, values, call.since(start), sum);
         });
-        call.session().track(call, done).whenComplete((values, error) -> {
+        call.session().track(call, done.whenComplete((values, error) -> {
             String failure = failure(call, error);
             call.out().getDone(call, key, call.since(start), total.get(), failure);
-        });
+        }));
     }
 
     private static void query(Invocation call) {
@@ -274,13 +274,13 @@ final class DhtnodeVerbs {
                     "q needs SELECT and fields, e.g. q mykey SELECT id WHERE value_type=0" + " (g gets whole values)");
         }
         long start = call.session().now();
-        call.session().track(call, call.node().query(key, query)).whenComplete((rows, error) -> {
+        call.session().track(call, call.node().query(key, query).whenComplete((rows, error) -> {
             String failure = failure(call, error);
             if (failure == null) {
                 call.out().queryRows(call, key, rows, call.since(start));
             }
             call.out().queryDone(call, key, call.since(start), failure == null ? rows.size() : 0, failure);
-        });
+        }));
     }
 
     private static void listen(Invocation call) {
@@ -319,10 +319,10 @@ final class DhtnodeVerbs {
         long id = call.session().newValueId();
         long start = call.session().now();
         Value value = Value.of(id, USER_DATA, data, TEXT_PLAIN);
-        call.session().track(call, call.node().put(key, value, permanent)).whenComplete((stored, error) -> {
+        call.session().track(call, call.node().put(key, value, permanent).whenComplete((stored, error) -> {
             String failure = failure(call, error);
             call.out().putDone(call, key, stored == null ? id : stored, permanent, call.since(start), failure);
-        });
+        }));
     }
 
     private static void cancelPut(Invocation call) {

@@ -14,6 +14,22 @@ interface LogSwitch extends AutoCloseable {
 
     void off();
 
+    /**
+     * Prints the log lines to {@code sink} instead of where they were configured to go (a
+     * terminal's prompt would be broken by lines written to stderr), until the returned handle
+     * is closed.
+     */
+    default Redirect redirect(ConsoleSink sink) {
+        return () -> {};
+    }
+
+    /** Ends a {@link #redirect}. */
+    @FunctionalInterface
+    interface Redirect extends AutoCloseable {
+        @Override
+        void close();
+    }
+
     /** Gives the logs back as they were before the console took them over. */
     @Override
     default void close() {}

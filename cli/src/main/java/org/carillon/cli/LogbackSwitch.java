@@ -37,22 +37,24 @@ final class LogbackSwitch implements LogSwitch {
     }
 
     /**
-     * Takes over the logs for a console session, off to begin with unless {@code on}; with a
-     * {@code terminal} sink, log lines go there instead of to the configured appenders.
-     * Returns an in-memory switch when logback is not the slf4j binding.
+     * Takes over the logs for a console session, off to begin with unless {@code on}. Returns an
+     * in-memory switch when logback is not the slf4j binding.
      */
-    static LogSwitch install(boolean on, Optional<ConsoleSink> terminal) {
+    static LogSwitch install(boolean on) {
         if (!(LoggerFactory.getILoggerFactory() instanceof LoggerContext context)) {
             return LogSwitch.inMemory();
         }
         LogbackSwitch logs = new LogbackSwitch(context);
         logs.gate.on = on;
         context.addTurboFilter(logs.gate);
-        terminal.ifPresent(logs::redirectTo);
         return logs;
     }
 
-    private void redirectTo(ConsoleSink sink) {
+    @Override
+    public synchronized Redirect redirect(ConsoleSink sink) {
+        if (redirect != null) {
+            throw new IllegalStateException("the logs already go to a console");
+        }
         for (Iterator<Appender<ILoggingEvent>> it = root.iteratorForAppenders(); it.hasNext(); ) {
             detached.add(it.next());
         }
@@ -72,6 +74,17 @@ final class LogbackSwitch implements LogSwitch {
         appender.start();
         root.addAppender(appender);
         redirect = appender;
+        return this::endRedirect;
+    }
+
+    private synchronized void endRedirect() {
+        if (redirect != null) {
+            root.detachAppender(redirect);
+            redirect.stop();
+            redirect = null;
+            detached.forEach(root::addAppender);
+            detached.clear();
+        }
     }
 
     @Override
@@ -93,12 +106,8 @@ final class LogbackSwitch implements LogSwitch {
 
     @Override
     public void close() {
+        endRedirect();
         context.getTurboFilterList().remove(gate);
-        if (redirect != null) {
-            root.detachAppender(redirect);
-            redirect.stop();
-            detached.forEach(root::addAppender);
-        }
     }
 
     private static final class Gate extends TurboFilter {

@@ -5,6 +5,7 @@ import java.io.Reader;
 import java.time.Duration;
 import java.util.Iterator;
 import java.util.List;
+import org.carillon.dht.wire.Family;
 
 /**
  * The console for scripts: commands from {@code -c} or from stdin, one at a time, each
@@ -26,7 +27,28 @@ final class ScriptConsole {
         }
     }
 
+    /** How often {@link #awaitConnected} looks at the node. */
+    private static final Duration POLL = Duration.ofMillis(50);
+
     private ScriptConsole() {}
+
+    /**
+     * Waits, at most {@code timeout}, until the node has a live peer in either family. OpenDHT's
+     * DhtRunner holds operations back while it is still connecting; a script started with
+     * {@code -b} needs the same, or its first put would find no node to ask.
+     *
+     * @return true when connected in time
+     */
+    static boolean awaitConnected(DhtNode node, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!node.isConnected(Family.IPV4) && !node.isConnected(Family.IPV6)) {
+            if (System.nanoTime() - deadline >= 0) {
+                return false;
+            }
+            Thread.sleep(POLL.toMillis());
+        }
+        return true;
+    }
 
     /**
      * Runs every line until the end, or until {@code x}.
