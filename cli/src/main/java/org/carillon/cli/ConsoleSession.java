@@ -1,7 +1,6 @@
 package org.carillon.cli;
 
 import java.net.InetSocketAddress;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -58,10 +57,6 @@ final class ConsoleSession implements AutoCloseable {
         this.bootstrap = List.copyOf(bootstrap);
         this.random = random;
         this.nanoTime = nanoTime;
-    }
-
-    ConsoleSession(DhtNode node, ConsoleOutput output, List<InetSocketAddress> bootstrap, LogSwitch logs) {
-        this(node, output, VerbTable.standard(), logs, bootstrap, new SecureRandom(), System::nanoTime);
     }
 
     /**
@@ -181,10 +176,6 @@ final class ConsoleSession implements AutoCloseable {
 
     void quit() {
         quit = true;
-    }
-
-    boolean quitRequested() {
-        return quit;
     }
 
     void addListen(InfoHash key, ListenHandle handle) {

@@ -1,7 +1,6 @@
 package org.carillon.cli;
 
 import java.time.Duration;
-import java.util.List;
 import java.util.Optional;
 import org.carillon.dht.InfoHash;
 import org.carillon.dht.Query;
@@ -15,17 +14,8 @@ record Invocation(int number, Verb verb, ConsoleLine line, ConsoleSession sessio
     /** Keys longer than this are refused: no one types them, and echoing them floods the console. */
     static final int MAX_KEY_LENGTH = 1024;
 
-    List<String> args() {
-        return line.args();
-    }
-
     String arg(int index) {
         return line.args().get(index);
-    }
-
-    Optional<String> optionalArg(int index) {
-        List<String> args = line.args();
-        return index < args.size() ? Optional.of(args.get(index)) : Optional.empty();
     }
 
     /** The raw text from argument {@code index} to the end of the line, for free-text queries. */
