@@ -675,6 +675,11 @@ public final class NodeCore {
         return new ArrayList<>(tables.keySet());
     }
 
+    /** Still hoping to join: running, with bootstrap nodes to retry or requests awaiting an answer. */
+    boolean isJoining() {
+        return running && (!bootstrapNodes.isEmpty() || !pending.isEmpty());
+    }
+
     List<Family> runningFamilies() {
         long now = scheduler.now();
         List<Family> out = new ArrayList<>();
