@@ -395,8 +395,6 @@ class ConsoleSessionTest {
                 "s testkey hello                     | s: signed and encrypted puts come with the identity layer; not available yet",
                 "e testkey 00 hello                  | e: signed and encrypted puts come with the identity layer",
                 "pst 8080                            | pst: the DHT proxy commands come with the proxy; not available yet",
-                "ii idx k v                          | ii: the index (PHT) is not available yet",
-                "il idx k false                      | il: the index (PHT) is not available yet",
             })
     void badArgumentsAreExplainedAndTheConsoleGoesOn(String line, String message) {
         assertThat(console.run(line, "ll")).isTrue();
