@@ -172,27 +172,53 @@ public final class Storage {
         return s == null ? -1 : s.created;
     }
 
+    /** When a stored value expires (ms), or -1 when there is no such value. */
+    public long expiration(InfoHash key, long valueId) {
+        LinkedHashMap<Long, Stored> values = keys.get(key);
+        Stored s = values == null ? null : values.get(valueId);
+        return s == null ? -1 : s.expiration;
+    }
+
+    /** The earliest expiration (ms) among the values under {@code key}, or -1 when there are none. */
+    public long nextExpiration(InfoHash key) {
+        LinkedHashMap<Long, Stored> values = keys.get(key);
+        if (values == null) {
+            return -1;
+        }
+        long next = Long.MAX_VALUE;
+        for (Stored s : values.values()) {
+            next = Math.min(next, s.expiration);
+        }
+        return next;
+    }
+
     /** Removes every value whose time is up and tells the removal listener. */
     public void expire(long now) {
-        for (Iterator<Map.Entry<InfoHash, LinkedHashMap<Long, Stored>>> it =
-                        keys.entrySet().iterator();
-                it.hasNext(); ) {
-            Map.Entry<InfoHash, LinkedHashMap<Long, Stored>> e = it.next();
-            List<Long> gone = new ArrayList<>();
-            for (Iterator<Stored> vs = e.getValue().values().iterator(); vs.hasNext(); ) {
-                Stored s = vs.next();
-                if (s.expiration <= now) {
-                    vs.remove();
-                    account(s);
-                    gone.add(s.value.id());
-                }
+        for (InfoHash key : new ArrayList<>(keys.keySet())) {
+            expire(key, now);
+        }
+    }
+
+    /** Removes the values under {@code key} whose time is up and tells the removal listener. */
+    public void expire(InfoHash key, long now) {
+        LinkedHashMap<Long, Stored> values = keys.get(key);
+        if (values == null) {
+            return;
+        }
+        List<Long> gone = new ArrayList<>();
+        for (Iterator<Stored> vs = values.values().iterator(); vs.hasNext(); ) {
+            Stored s = vs.next();
+            if (s.expiration <= now) {
+                vs.remove();
+                account(s);
+                gone.add(s.value.id());
             }
-            if (e.getValue().isEmpty()) {
-                it.remove();
-            }
-            if (!gone.isEmpty()) {
-                removals.removed(e.getKey(), gone);
-            }
+        }
+        if (values.isEmpty()) {
+            keys.remove(key);
+        }
+        if (!gone.isEmpty()) {
+            removals.removed(key, gone);
         }
     }
 
