@@ -78,22 +78,24 @@ public final class Storage {
      * @param created creation time claimed by the sender (ms), or null for "now"
      */
     public Outcome put(InfoHash key, Value value, Long created, InetSocketAddress source, long now) {
+        LinkedHashMap<Long, Stored> values = keys.get(key);
+        Stored old = values == null ? null : values.get(value.id());
+        if (old != null && old.value.equals(value)) {
+            // As Dht::onAnnounce: the same value again is a refresh, a new life from now,
+            // whatever creation time the sender claims (a dual-stack writer's second put).
+            refresh(key, value.id(), now);
+            return Outcome.REFRESHED;
+        }
         ValueType type = types.get(value.type());
         long creation = created == null ? now : Math.min(created, now);
         long expiration = creation + type.expiration().toMillis();
         if (expiration <= now || value.storageSize() > Value.MAX_SIZE) {
             return Outcome.REJECTED;
         }
-        LinkedHashMap<Long, Stored> values = keys.get(key);
-        Stored old = values == null ? null : values.get(value.id());
         Outcome outcome;
         Value accepted;
         if (old != null) {
-            if (old.value.equals(value)) {
-                accepted = old.value;
-                outcome = Outcome.REFRESHED;
-                expiration = Math.max(old.expiration, expiration);
-            } else if (type.editPolicy().allows(key, old.value, value, source)) {
+            if (type.editPolicy().allows(key, old.value, value, source)) {
                 accepted = value;
                 outcome = Outcome.EDITED;
             } else {

@@ -100,6 +100,24 @@ class ValueExpiryTest {
     }
 
     @Test
+    void theSameValuePutAgainLivesALifetimeFromTheSecondPutWhateverItsCreationTime() {
+        // A dual-stack writer puts over IPv4, then over IPv6 with the original creation time:
+        // dhtnode (Dht::onAnnounce -> storageRefresh) gives the value a new life from now.
+        byte[] token = token();
+        Value ice = ice(0x1ce);
+        long firstPut = clock.now();
+        peer.send(new Put(peer.id, KEY, List.of(ice), null, token), nodeAddress);
+        clock.runFor(30_000);
+        peer.send(new Put(peer.id, KEY, List.of(ice), firstPut / 1000, token), nodeAddress);
+        clock.runFor(50_000); // 80 s after the first put
+        assertThat(storedIds()).containsExactly(ice.id());
+        assertThat(peer.messages(UpdateIds.class, -1)).isEmpty(); // no listener: nothing pushed
+
+        clock.runFor(11_000);
+        assertThat(storedIds()).isEmpty();
+    }
+
+    @Test
     void aValueWithAnEarlierCreationTimeExpiresEarlier() {
         byte[] token = token();
         Value late = ice(1);
