@@ -26,6 +26,9 @@ import org.carillon.dht.InfoHash;
  * Listening, token: 2
  * Listen: found 1 values (total 1)                      (or "… values expired (total 0)")
  * \tValue[id:d3af92ff9ca7920e data(text/plain):"hello_from_A"]
+ * Query: found field value index after 144 us          ("q KEY SELECT … WHERE …")
+ * \tIndex[Id:c39b72df3458fa83,ValueType:0]
+ * Query: completed, took 967 us                         (or "Query: failure, …")
  * </pre>
  */
 public final class DhtnodeConsole {
@@ -36,6 +39,8 @@ public final class DhtnodeConsole {
     static final Pattern GET_FOUND = Pattern.compile("^Get: found (\\d+) value\\(s\\) after (.+) \\(total (\\d+)\\)$");
     static final Pattern GET_DONE = Pattern.compile("^Get: (completed|failure), took (.+) \\(total (\\d+)\\)$");
     static final Pattern LISTENING = Pattern.compile("^Listening, token: (\\d+)$");
+    static final Pattern QUERY_DONE = Pattern.compile("^Query: (completed|failure), took (.+)$");
+    static final Pattern QUERY_ROW = Pattern.compile("^\\tIndex\\[(.*)\\]$");
     static final Pattern LISTEN_FOUND =
             Pattern.compile("^Listen: found (\\d+) values( expired)? \\(total (-?\\d+)\\)$");
     static final Pattern VALUE = Pattern.compile(
@@ -128,6 +133,13 @@ public final class DhtnodeConsole {
         }
     }
 
+    /**
+     * Result of {@code q}: one row per {@code Index[…]} line, field name ({@code Id}, {@code
+     * ValueType}, {@code Owner}, {@code Seq}, {@code UserType}) to the text printed for it ({@code
+     * Id} in hex).
+     */
+    public record QueryResult(boolean completed, List<Map<String, String>> rows) {}
+
     /** One {@code Listen: found N values [expired] (total T)} callback with its values. */
     public record ListenEvent(boolean expired, int total, List<ConsoleValue> values, int index) {}
 
@@ -177,6 +189,29 @@ public final class DhtnodeConsole {
             throw new IllegalArgumentException("no \"Get: completed|failure\" line in " + lines);
         }
         return new GetResult(completed, List.copyOf(values), duration);
+    }
+
+    /** Parses the console output of one {@code q}: its {@code Index[…]} rows up to {@code Query: completed|failure}. */
+    public static QueryResult parseQuery(List<String> lines) {
+        List<Map<String, String>> rows = new ArrayList<>();
+        for (String line : lines) {
+            Matcher done = QUERY_DONE.matcher(line);
+            if (done.matches()) {
+                return new QueryResult(done.group(1).equals("completed"), List.copyOf(rows));
+            }
+            Matcher row = QUERY_ROW.matcher(line);
+            if (row.matches()) {
+                Map<String, String> fields = new LinkedHashMap<>();
+                for (String field : row.group(1).split(",")) {
+                    int colon = field.indexOf(':');
+                    if (colon > 0) {
+                        fields.put(field.substring(0, colon), field.substring(colon + 1));
+                    }
+                }
+                rows.add(Map.copyOf(fields));
+            }
+        }
+        throw new IllegalArgumentException("no \"Query: completed|failure\" line in " + lines);
     }
 
     /**

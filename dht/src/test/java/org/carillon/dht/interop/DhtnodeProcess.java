@@ -14,6 +14,7 @@ import org.carillon.dht.interop.DhtnodeConsole.GetResult;
 import org.carillon.dht.interop.DhtnodeConsole.ListenEvent;
 import org.carillon.dht.interop.DhtnodeConsole.NodeStats;
 import org.carillon.dht.interop.DhtnodeConsole.PutResult;
+import org.carillon.dht.interop.DhtnodeConsole.QueryResult;
 import org.carillon.dht.interop.DhtnodeConsole.RoutingTables;
 import org.carillon.dht.interop.OutputLines.LineMatch;
 
@@ -349,10 +350,41 @@ public final class DhtnodeProcess implements AutoCloseable {
     }
 
     public GetResult get(String key, Duration timeout) {
+        return getWhere(key, "", timeout);
+    }
+
+    /**
+     * {@code g KEY WHERE …}: a get filtered by OpenDHT's {@code Where} syntax, e.g. {@code
+     * "WHERE id=1234"} (decimal), {@code "WHERE value_type=5,user_type=text/plain"}; "" for none.
+     */
+    public GetResult getWhere(String key, String where, Duration timeout) {
         checkWord("key", key);
-        int mark = send("g " + key);
+        checkClause("WHERE", where);
+        int mark = send("g " + key + (where.isEmpty() ? "" : " " + where));
         LineMatch done = process.output().awaitMatch(mark, DhtnodeConsole.GET_DONE, timeout);
         return DhtnodeConsole.parseGet(process.output().range(mark, done.index() + 1));
+    }
+
+    /**
+     * {@code q KEY SELECT … [WHERE …]}: the rows of selected fields, e.g. {@code "SELECT
+     * id,value_type WHERE user_type=text/plain"}.
+     */
+    public QueryResult query(String key, String selectWhere, Duration timeout) {
+        checkWord("key", key);
+        checkClause("SELECT", selectWhere);
+        int mark = send("q " + key + " " + selectWhere);
+        LineMatch done = process.output().awaitMatch(mark, DhtnodeConsole.QUERY_DONE, timeout);
+        return DhtnodeConsole.parseQuery(process.output().range(mark, done.index() + 1));
+    }
+
+    /** One console line, starting with {@code keyword} (or empty for a where clause). */
+    private static void checkClause(String keyword, String clause) {
+        if (clause.indexOf('\n') >= 0 || clause.indexOf('\r') >= 0) {
+            throw new IllegalArgumentException("a console command is one line: " + clause);
+        }
+        if (!(clause.isEmpty() && keyword.equals("WHERE")) && !clause.startsWith(keyword + " ")) {
+            throw new IllegalArgumentException("expected \"" + keyword + " …\", not \"" + clause + "\"");
+        }
     }
 
     /**
