@@ -467,9 +467,11 @@ final class Search {
                 everywhere &= p.ackedAt >= 0;
                 continue;
             }
-            // Probe first, plain puts too (as OpenDHT's searchSendAnnounceValue): a node that
-            // already holds the value would take a put of it as a refresh and keep it a whole
-            // lifetime longer (a dual-stack writer's second family, a node joining the targets).
+            // Probe first, plain puts too. OpenDHT 2.4.12 probes only for permanent puts, but
+            // a node that already holds the value takes a put of it as a refresh and keeps it a
+            // whole lifetime longer: seen with a dual-stack writer whose second family put
+            // again seconds later. Costs one round trip per target; tracking across families
+            // which nodes acknowledged would avoid it.
             if (!p.probed) {
                 sendProbe(n, a, p);
             } else if (p.ackedAt < 0) {

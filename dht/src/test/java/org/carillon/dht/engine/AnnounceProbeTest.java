@@ -12,10 +12,10 @@ import org.carillon.dht.Value;
 import org.junit.jupiter.api.Test;
 
 /**
- * A put asks each target node whether it holds the value already (OpenDHT's
- * {@code searchSendAnnounceValue} probes with {@code SELECT id,seq WHERE id=…}) and does not send
- * a plain value to a node that has it: storage nodes take a put of a value they hold as a
- * refresh, so the value would outlive its type's lifetime.
+ * A put asks each target node whether it holds the value already ({@code SELECT id,seq WHERE
+ * id=…}, which OpenDHT 2.4.12 sends for permanent puts only) and does not send a plain value to
+ * a node that has it: storage nodes take a put of a value they hold as a refresh, so the value
+ * would outlive its type's lifetime.
  */
 class AnnounceProbeTest {
     static final int ICE = 5; // one-minute lifetime
