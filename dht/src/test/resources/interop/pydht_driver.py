@@ -10,7 +10,9 @@ Commands on stdin, one per line (REQ is a caller-chosen token without spaces; ke
 digits; DATA is hex, "-" for empty; UTYPE is the user type without spaces, "-" for none):
 
     put REQ KEY TYPE DATA [UTYPE]   -> PUT REQ OK|FAIL VID
-    get REQ KEY                     -> VALUE REQ VID DATA UTYPE (per value), then GET REQ OK|FAIL COUNT
+    get REQ KEY [WHERE ...]         -> VALUE REQ VID DATA UTYPE (per value), then GET REQ OK|FAIL COUNT
+                                       (the rest of the line is an OpenDHT Where, e.g.
+                                       "WHERE id=12,user_type=text/plain"; ids in decimal)
     listen REQ KEY                  -> LISTENING REQ, later EVENT REQ NEW|EXPIRED VID DATA UTYPE
     cancel REQ                      -> CANCELLED REQ   (REQ of an earlier listen)
     nodes REQ                       -> NODE REQ ID ADDR good|expired|- (per routing-table entry),
@@ -82,8 +84,11 @@ class Driver:
 
         self.node.put(key_of(key), v, done_cb=done)
 
-    def get(self, req, key):
+    def get(self, req, key, *where):
         count = [0]
+        clause = " ".join(where)
+        if clause and not clause.startswith(("WHERE ", "where ")):
+            raise ValueError("expected WHERE ..., got %r" % clause)
 
         def on_value(v):
             count[0] += 1
@@ -93,7 +98,7 @@ class Driver:
         def done(ok, _nodes):
             emit("GET", req, "OK" if ok else "FAIL", count[0])
 
-        self.node.get(key_of(key), get_cb=on_value, done_cb=done)
+        self.node.get(key_of(key), get_cb=on_value, done_cb=done, where=dht.Where(clause) if clause else None)
 
     def listen(self, req, key):
         def on_value(v, expired):

@@ -1,6 +1,7 @@
 package org.carillon.dht.engine;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -19,8 +20,9 @@ final class GetOp {
     private final Consumer<List<Value>> onValues;
     private final Consumer<List<Map<Field, Object>>> onRows;
     private final Consumer<Boolean> onDone;
-    private final Set<Value> delivered = new HashSet<>();
-    private final Set<Long> deliveredIds = new HashSet<>();
+    /** Delivered value ids, with the highest seq delivered for each. */
+    private final Map<Long, Integer> delivered = new HashMap<>();
+
     private final Set<Map<Field, Object>> rows = new HashSet<>();
     private int familiesLeft;
     private boolean ok;
@@ -61,12 +63,16 @@ final class GetOp {
         return familiesLeft <= 0;
     }
 
-    /** Hands the values not seen before (and meeting the where-filter: peers may ignore it). */
+    /**
+     * Hands on the values whose id was not seen before, or newer versions (higher seq) of seen
+     * ones, that meet the where-filter (peers may ignore it).
+     */
     void deliver(List<Value> values) {
         List<Value> fresh = new ArrayList<>();
         for (Value v : values) {
-            if (query.matches(v) && delivered.add(v)) {
-                deliveredIds.add(v.id());
+            Integer seen = delivered.get(v.id());
+            if (query.matches(v) && (seen == null || v.seq() > seen)) {
+                delivered.put(v.id(), v.seq());
                 fresh.add(v);
             }
         }
@@ -92,7 +98,7 @@ final class GetOp {
      * arrived. A fetch in flight elsewhere does not count, as that node may never serve it.
      */
     boolean lacks(long id) {
-        return !deliveredIds.contains(id);
+        return !delivered.containsKey(id);
     }
 
     void familyDone(boolean familyOk) {

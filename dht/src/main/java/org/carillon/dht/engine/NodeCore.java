@@ -69,6 +69,8 @@ public final class NodeCore {
     /** Bound on blacklisted addresses (OpenDHT's set is unbounded). */
     static final int MAX_BLACKLIST = 4096;
 
+    private record ExpiryTimer(long at, Scheduler.Cancellable timer) {}
+
     /** Settings of the core (the socket side lives in the runner). */
     public record Options(long network, boolean rateLimited, long storageLimit, String agent) {}
 
@@ -116,6 +118,9 @@ public final class NodeCore {
     private final RateLimiter rateLimiter = new RateLimiter();
     private final Reassembler reassembler = new Reassembler();
     private final Map<Long, Pending> pending = new HashMap<>();
+    /** When the earliest value of each key with stored values expires, and the timer set for it. */
+    private final Map<InfoHash, ExpiryTimer> expiryTimers = new HashMap<>();
+
     private final Set<InetSocketAddress> blacklist = new LinkedHashSet<>();
     private final Counters in = new Counters();
     private final Counters out = new Counters();
@@ -173,6 +178,8 @@ public final class NodeCore {
         searches.stop();
         timers.forEach(Scheduler.Cancellable::cancel);
         timers.clear();
+        expiryTimers.values().forEach(t -> t.timer().cancel());
+        expiryTimers.clear();
         pending.values().forEach(p -> {
             if (p.timer != null) {
                 p.timer.cancel();
@@ -187,6 +194,19 @@ public final class NodeCore {
             bootstrapNodes.add(address);
         }
         ping(address);
+    }
+
+    /**
+     * Offers a node known from elsewhere (a saved state file, a LAN announcement) to the routing
+     * table as heard of, as OpenDHT's {@code insertNode}; a node new to the table is pinged so it
+     * can become good. Unlike {@link #bootstrap} it is not retried when it does not answer.
+     */
+    public void insertNode(InfoHash nodeId, InetSocketAddress address) {
+        InetSocketAddress a = unmapped(address);
+        if (nodeId.equals(id) || nodeId.isZero() || isMartian(a) || blacklist.contains(a)) {
+            return;
+        }
+        learn(nodeId, a, Confirm.HEARD_OF, scheduler.now());
     }
 
     public NodeMetrics metrics() {
@@ -211,7 +231,8 @@ public final class NodeCore {
                 "pending-requests", pending.size(),
                 "blacklist", blacklist.size(),
                 "rate-limited-sources", rateLimiter.trackedSources(),
-                "remote-listeners", listeners.size());
+                "remote-listeners", listeners.size(),
+                "expiry-timers", expiryTimers.size());
     }
 
     /** Nodes of one family's routing table, for status output and tests. */
@@ -460,6 +481,9 @@ public final class NodeCore {
             if (!tooFar) {
                 Long created = p.created() == null ? null : p.created() * 1000;
                 Storage.Outcome outcome = storage.put(p.key(), v, created, from, now);
+                if (outcome != Storage.Outcome.REJECTED) {
+                    expireAt(p.key(), storage.expiration(p.key(), v.id()));
+                }
                 switch (outcome) {
                     case STORED, EDITED -> {
                         pushNew(p.key(), v, now);
@@ -472,6 +496,31 @@ public final class NodeCore {
             // One acknowledgement per value, also when the policy refused it (as OpenDHT does).
             reply(tid, from, new Reply(id, v.id(), from.getAddress(), List.of(), List.of(), null, List.of(), null));
         }
+    }
+
+    /**
+     * Makes sure the values under {@code key} leave storage no later than {@code at} (ms; -1:
+     * nothing to do). One timer per key, set for its earliest expiration, like OpenDHT's
+     * per-value {@code expireStorage} job: a value must not be served, nor its listeners left
+     * uninformed, past its lifetime. A refresh only moves expirations later, so the timer then
+     * fires early, finds nothing due and is set again for the next expiration.
+     */
+    private void expireAt(InfoHash key, long at) {
+        ExpiryTimer current = expiryTimers.get(key);
+        if (at < 0 || (current != null && current.at() <= at)) {
+            return;
+        }
+        if (current != null) {
+            current.timer().cancel();
+        }
+        long delay = Math.max(0, at - scheduler.now());
+        expiryTimers.put(key, new ExpiryTimer(at, scheduler.schedule(delay, () -> expiryDue(key))));
+    }
+
+    private void expiryDue(InfoHash key) {
+        expiryTimers.remove(key);
+        storage.expire(key, scheduler.now());
+        expireAt(key, storage.nextExpiration(key));
     }
 
     private void onRefresh(Refresh r, long tid, InetSocketAddress from, long now) {
@@ -675,6 +724,11 @@ public final class NodeCore {
     /** Families with a socket ({@code families}) and with live nodes to ask ({@code runningFamilies}). */
     List<Family> families() {
         return new ArrayList<>(tables.keySet());
+    }
+
+    /** Still hoping to join: running, with bootstrap nodes to retry or requests awaiting an answer. */
+    boolean isJoining() {
+        return running && (!bootstrapNodes.isEmpty() || !pending.isEmpty());
     }
 
     List<Family> runningFamilies() {

@@ -512,25 +512,29 @@ final class Search {
         boolean everywhere = true;
         for (SearchNode n : targets) {
             SearchNode.PutProgress p = n.puts.computeIfAbsent(id, i -> new SearchNode.PutProgress());
-            everywhere &= p.ackedAt >= 0;
             if (p.pending) {
+                everywhere &= p.ackedAt >= 0;
                 continue;
             }
-            if (!a.permanent()) {
-                if (p.ackedAt < 0) {
-                    sendPut(n, a, p, now);
-                }
-            } else if (!p.probed) {
+            // Probe first, plain puts too. OpenDHT 2.4.12 probes only for permanent puts, but
+            // a node that already holds the value takes a put of it as a refresh and keeps it a
+            // whole lifetime longer: seen with a dual-stack writer whose second family put
+            // again seconds later. Costs one round trip per target; tracking across families
+            // which nodes acknowledged would avoid it.
+            if (!p.probed) {
                 sendProbe(n, a, p);
             } else if (p.ackedAt < 0) {
-                if (p.hasIt) {
+                if (!p.hasIt) {
+                    sendPut(n, a, p, now);
+                } else if (a.permanent()) {
                     sendRefresh(n, a, p);
                 } else {
-                    sendPut(n, a, p, now);
+                    p.ackedAt = now; // it has the value: nothing to send
                 }
-            } else if (now >= p.ackedAt + a.lifetime() - REANNOUNCE_MARGIN) {
+            } else if (a.permanent() && now >= p.ackedAt + a.lifetime() - REANNOUNCE_MARGIN) {
                 sendRefresh(n, a, p);
             }
+            everywhere &= p.ackedAt >= 0;
         }
         if (everywhere && stored.add(a)) {
             a.familyDone(true);
@@ -550,7 +554,7 @@ final class Search {
         });
     }
 
-    /** A permanent put first asks whether the node has the value already (id and seq). */
+    /** A put first asks whether the node has the value already (id and seq). */
     private void sendProbe(SearchNode n, Announce a, SearchNode.PutProgress p) {
         p.pending = true;
         Value v = a.value();

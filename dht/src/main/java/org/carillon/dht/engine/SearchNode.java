@@ -25,7 +25,7 @@ final class SearchNode {
         boolean pending;
         /** When the node last acknowledged the put or refresh; -1 before. */
         long ackedAt = -1;
-        /** A permanent put probes (get id+seq) before it puts or refreshes. */
+        /** A put probes (get id+seq) before it puts, refreshes or, when the node has it, skips the node. */
         boolean probed;
 
         boolean hasIt;

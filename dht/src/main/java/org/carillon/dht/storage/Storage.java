@@ -78,22 +78,24 @@ public final class Storage {
      * @param created creation time claimed by the sender (ms), or null for "now"
      */
     public Outcome put(InfoHash key, Value value, Long created, InetSocketAddress source, long now) {
+        LinkedHashMap<Long, Stored> values = keys.get(key);
+        Stored old = values == null ? null : values.get(value.id());
+        if (old != null && old.value.equals(value)) {
+            // As Dht::onAnnounce: the same value again is a refresh, a new life from now,
+            // whatever creation time the sender claims (a dual-stack writer's second put).
+            refresh(key, value.id(), now);
+            return Outcome.REFRESHED;
+        }
         ValueType type = types.get(value.type());
         long creation = created == null ? now : Math.min(created, now);
         long expiration = creation + type.expiration().toMillis();
         if (expiration <= now || value.storageSize() > Value.MAX_SIZE) {
             return Outcome.REJECTED;
         }
-        LinkedHashMap<Long, Stored> values = keys.get(key);
-        Stored old = values == null ? null : values.get(value.id());
         Outcome outcome;
         Value accepted;
         if (old != null) {
-            if (old.value.equals(value)) {
-                accepted = old.value;
-                outcome = Outcome.REFRESHED;
-                expiration = Math.max(old.expiration, expiration);
-            } else if (type.editPolicy().allows(key, old.value, value, source)) {
+            if (type.editPolicy().allows(key, old.value, value, source)) {
                 accepted = value;
                 outcome = Outcome.EDITED;
             } else {
@@ -172,27 +174,53 @@ public final class Storage {
         return s == null ? -1 : s.created;
     }
 
+    /** When a stored value expires (ms), or -1 when there is no such value. */
+    public long expiration(InfoHash key, long valueId) {
+        LinkedHashMap<Long, Stored> values = keys.get(key);
+        Stored s = values == null ? null : values.get(valueId);
+        return s == null ? -1 : s.expiration;
+    }
+
+    /** The earliest expiration (ms) among the values under {@code key}, or -1 when there are none. */
+    public long nextExpiration(InfoHash key) {
+        LinkedHashMap<Long, Stored> values = keys.get(key);
+        if (values == null) {
+            return -1;
+        }
+        long next = Long.MAX_VALUE;
+        for (Stored s : values.values()) {
+            next = Math.min(next, s.expiration);
+        }
+        return next;
+    }
+
     /** Removes every value whose time is up and tells the removal listener. */
     public void expire(long now) {
-        for (Iterator<Map.Entry<InfoHash, LinkedHashMap<Long, Stored>>> it =
-                        keys.entrySet().iterator();
-                it.hasNext(); ) {
-            Map.Entry<InfoHash, LinkedHashMap<Long, Stored>> e = it.next();
-            List<Long> gone = new ArrayList<>();
-            for (Iterator<Stored> vs = e.getValue().values().iterator(); vs.hasNext(); ) {
-                Stored s = vs.next();
-                if (s.expiration <= now) {
-                    vs.remove();
-                    account(s);
-                    gone.add(s.value.id());
-                }
+        for (InfoHash key : new ArrayList<>(keys.keySet())) {
+            expire(key, now);
+        }
+    }
+
+    /** Removes the values under {@code key} whose time is up and tells the removal listener. */
+    public void expire(InfoHash key, long now) {
+        LinkedHashMap<Long, Stored> values = keys.get(key);
+        if (values == null) {
+            return;
+        }
+        List<Long> gone = new ArrayList<>();
+        for (Iterator<Stored> vs = values.values().iterator(); vs.hasNext(); ) {
+            Stored s = vs.next();
+            if (s.expiration <= now) {
+                vs.remove();
+                account(s);
+                gone.add(s.value.id());
             }
-            if (e.getValue().isEmpty()) {
-                it.remove();
-            }
-            if (!gone.isEmpty()) {
-                removals.removed(e.getKey(), gone);
-            }
+        }
+        if (values.isEmpty()) {
+            keys.remove(key);
+        }
+        if (!gone.isEmpty()) {
+            removals.removed(key, gone);
         }
     }
 

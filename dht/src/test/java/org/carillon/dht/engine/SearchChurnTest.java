@@ -20,7 +20,10 @@ class SearchChurnTest {
     static final int NODES = 80;
     static final int ICE_CANDIDATES = 5; // lives one minute unless refreshed
     static final long KILL_INTERVAL = 30_000;
-    /** Longest time an unrefreshed value can outlive its lifetime: a storage expiry pass is up to 6 min away. */
+    /**
+     * Long enough for any copy not refreshed to be gone: storage nodes drop a value when its
+     * lifetime ends (2.4.12 also on a pass every 2 to 6 min, so wait that long as well).
+     */
     static final long STALE_COPIES_GONE = 60_000 + 6 * 60_000 + 10_000;
 
     /**

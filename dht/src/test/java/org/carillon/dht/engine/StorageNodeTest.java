@@ -165,7 +165,7 @@ class StorageNodeTest {
                 .singleElement()
                 .satisfies(u -> assertThat(u.kind()).isEqualTo(UpdateIds.Kind.REFRESHED));
 
-        clock.runFor(7 * 60_000); // the expiry pass runs every 2–6 minutes
+        clock.runFor(7 * 60_000); // well past the lifetime the refresh gave it
         assertThat(peer.messages(UpdateIds.class, -1))
                 .filteredOn(u -> u.kind() == UpdateIds.Kind.EXPIRED)
                 .singleElement()

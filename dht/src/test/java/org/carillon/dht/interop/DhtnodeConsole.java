@@ -26,6 +26,9 @@ import org.carillon.dht.InfoHash;
  * Listening, token: 2
  * Listen: found 1 values (total 1)                      (or "… values expired (total 0)")
  * \tValue[id:d3af92ff9ca7920e data(text/plain):"hello_from_A"]
+ * Query: found field value index after 144 us          ("q KEY SELECT … WHERE …")
+ * \tIndex[Id:c39b72df3458fa83,ValueType:0]
+ * Query: completed, took 967 us                         (or "Query: failure, …")
  * </pre>
  */
 public final class DhtnodeConsole {
@@ -36,6 +39,8 @@ public final class DhtnodeConsole {
     static final Pattern GET_FOUND = Pattern.compile("^Get: found (\\d+) value\\(s\\) after (.+) \\(total (\\d+)\\)$");
     static final Pattern GET_DONE = Pattern.compile("^Get: (completed|failure), took (.+) \\(total (\\d+)\\)$");
     static final Pattern LISTENING = Pattern.compile("^Listening, token: (\\d+)$");
+    static final Pattern QUERY_DONE = Pattern.compile("^Query: (completed|failure), took (.+)$");
+    static final Pattern QUERY_ROW = Pattern.compile("^\\tIndex\\[(.*)\\]$");
     static final Pattern LISTEN_FOUND =
             Pattern.compile("^Listen: found (\\d+) values( expired)? \\(total (-?\\d+)\\)$");
     static final Pattern VALUE = Pattern.compile(
@@ -128,6 +133,13 @@ public final class DhtnodeConsole {
         }
     }
 
+    /**
+     * Result of {@code q}: one row per {@code Index[…]} line, field name ({@code Id}, {@code
+     * ValueType}, {@code Owner}, {@code Seq}, {@code UserType}) to the text printed for it ({@code
+     * Id} in hex).
+     */
+    public record QueryResult(boolean completed, List<Map<String, String>> rows) {}
+
     /** One {@code Listen: found N values [expired] (total T)} callback with its values. */
     public record ListenEvent(boolean expired, int total, List<ConsoleValue> values, int index) {}
 
@@ -177,6 +189,29 @@ public final class DhtnodeConsole {
             throw new IllegalArgumentException("no \"Get: completed|failure\" line in " + lines);
         }
         return new GetResult(completed, List.copyOf(values), duration);
+    }
+
+    /** Parses the console output of one {@code q}: its {@code Index[…]} rows up to {@code Query: completed|failure}. */
+    public static QueryResult parseQuery(List<String> lines) {
+        List<Map<String, String>> rows = new ArrayList<>();
+        for (String line : lines) {
+            Matcher done = QUERY_DONE.matcher(line);
+            if (done.matches()) {
+                return new QueryResult(done.group(1).equals("completed"), List.copyOf(rows));
+            }
+            Matcher row = QUERY_ROW.matcher(line);
+            if (row.matches()) {
+                Map<String, String> fields = new LinkedHashMap<>();
+                for (String field : row.group(1).split(",")) {
+                    int colon = field.indexOf(':');
+                    if (colon > 0) {
+                        fields.put(field.substring(0, colon), field.substring(colon + 1));
+                    }
+                }
+                rows.add(Map.copyOf(fields));
+            }
+        }
+        throw new IllegalArgumentException("no \"Query: completed|failure\" line in " + lines);
     }
 
     /**
@@ -290,5 +325,43 @@ public final class DhtnodeConsole {
             }
         }
         return blocks;
+    }
+
+    // ---------------------------------------------------------------- index verbs (ii / il)
+
+    static final Pattern PHT_INSERT = Pattern.compile("^Pht::insert: (done|failed)\\.$");
+    static final Pattern PHT_LOOKUP_DONE = Pattern.compile("^Pht::lookup: (done|failed)\\.");
+    static final Pattern PHT_LEAF = Pattern.compile("^ {3}hash: ([0-9a-f]{40})$");
+    static final Pattern PHT_ENTRY = Pattern.compile("^ {6}([0-9a-f]{40})\\[vid: ([0-9a-f]+)\\]$");
+
+    /** One indexed value as {@code il} prints it: {@code <hash>[vid: <hex id>]}. */
+    public record IndexEntryLine(InfoHash hash, long valueId) {}
+
+    /**
+     * What {@code il} printed: whether the lookup completed ({@code done.}), the leaf's key
+     * ({@code hash:}, absent when nothing was found) and the entries, in order.
+     */
+    public record IndexLookupResult(boolean done, Optional<InfoHash> leaf, List<IndexEntryLine> entries) {}
+
+    /** Parses the output of one {@code il}, up to its {@code Pht::lookup: done|failed} line. */
+    public static IndexLookupResult parseIndexLookup(List<String> lines) {
+        Boolean done = null;
+        InfoHash leaf = null;
+        List<IndexEntryLine> entries = new ArrayList<>();
+        for (String line : lines) {
+            Matcher m;
+            if ((m = PHT_LEAF.matcher(line)).matches()) {
+                leaf = InfoHash.fromHex(m.group(1));
+            } else if ((m = PHT_ENTRY.matcher(line)).matches()) {
+                entries.add(new IndexEntryLine(InfoHash.fromHex(m.group(1)), Long.parseUnsignedLong(m.group(2), 16)));
+            } else if ((m = PHT_LOOKUP_DONE.matcher(line)).find()) {
+                done = m.group(1).equals("done");
+                break;
+            }
+        }
+        if (done == null) {
+            throw new IllegalArgumentException("no \"Pht::lookup: done|failed\" line in " + lines);
+        }
+        return new IndexLookupResult(done, Optional.ofNullable(leaf), List.copyOf(entries));
     }
 }

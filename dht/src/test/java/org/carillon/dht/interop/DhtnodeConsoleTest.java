@@ -1,13 +1,16 @@
 package org.carillon.dht.interop;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.List;
+import java.util.Map;
 import org.carillon.dht.InfoHash;
 import org.carillon.dht.interop.DhtnodeConsole.ConsoleValue;
 import org.carillon.dht.interop.DhtnodeConsole.GetResult;
 import org.carillon.dht.interop.DhtnodeConsole.ListenEvent;
 import org.carillon.dht.interop.DhtnodeConsole.NodeStats;
+import org.carillon.dht.interop.DhtnodeConsole.QueryResult;
 import org.carillon.dht.interop.DhtnodeConsole.RoutingTables;
 import org.junit.jupiter.api.Test;
 
@@ -143,5 +146,25 @@ class DhtnodeConsoleTest {
                         "   Listener " + B + " 127.0.0.1:14302 : 1 entries",
                         "Total 1 storages, 2 values (22 bytes)")))
                 .containsEntry(InfoHash.fromHex("913a73b565c8e2c8ed94497580f619397709b8b6"), 2);
+    }
+
+    @Test
+    void parsesAQuery() {
+        QueryResult q = DhtnodeConsole.parseQuery(List.of(
+                "q kq SELECT id,value_type WHERE user_type=text/plain",
+                "Using h(kq) = 369edbffea22018bd4e929411591ba13723e519d",
+                "Query: found field value index after 144 us",
+                "\tIndex[Id:c39b72df3458fa83,ValueType:0]",
+                "[002670.607001] [search 369e] [node e2e2 127.0.0.1:24301] sending Query[SELECT id]",
+                "Query: found field value index after 1 ms",
+                "\tIndex[Id:1,UserType:text/plain]",
+                "Query: completed, took 967 us"));
+        assertThat(q.completed()).isTrue();
+        assertThat(q.rows())
+                .containsExactly(
+                        Map.of("Id", "c39b72df3458fa83", "ValueType", "0"),
+                        Map.of("Id", "1", "UserType", "text/plain"));
+        assertThatThrownBy(() -> DhtnodeConsole.parseQuery(List.of("\tIndex[Id:1]")))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 }

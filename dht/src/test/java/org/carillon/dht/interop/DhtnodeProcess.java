@@ -14,6 +14,7 @@ import org.carillon.dht.interop.DhtnodeConsole.GetResult;
 import org.carillon.dht.interop.DhtnodeConsole.ListenEvent;
 import org.carillon.dht.interop.DhtnodeConsole.NodeStats;
 import org.carillon.dht.interop.DhtnodeConsole.PutResult;
+import org.carillon.dht.interop.DhtnodeConsole.QueryResult;
 import org.carillon.dht.interop.DhtnodeConsole.RoutingTables;
 import org.carillon.dht.interop.OutputLines.LineMatch;
 
@@ -52,6 +53,7 @@ public final class DhtnodeProcess implements AutoCloseable {
         private Path certificate;
         private Path privateKey;
         private boolean verbose = true;
+        private boolean peerDiscoveryInPrivateNetwork;
         private String name = "dhtnode";
         private Duration startTimeout = Duration.ofSeconds(20);
 
@@ -111,6 +113,16 @@ public final class DhtnodeProcess implements AutoCloseable {
             return this;
         }
 
+        /**
+         * {@code -D} (multicast LAN peer discovery), with dhtnode started in a network namespace of
+         * its own whose only interface is {@code lo} ({@link PrivateNetwork}): the only way this
+         * fixture ever enables discovery. Skips or fails (see {@link InteropPeers}) without root.
+         */
+        public Options peerDiscoveryInPrivateNetwork() {
+            this.peerDiscoveryInPrivateNetwork = true;
+            return this;
+        }
+
         /** Name used in log file names and failure messages. */
         public Options name(String name) {
             this.name = name;
@@ -158,6 +170,10 @@ public final class DhtnodeProcess implements AutoCloseable {
             if (cmd.contains("-D")) {
                 throw new AssertionError("peer discovery (-D) must never be enabled: " + cmd);
             }
+            if (peerDiscoveryInPrivateNetwork) {
+                cmd.add("-D");
+                return PrivateNetwork.isolated(cmd);
+            }
             return cmd;
         }
     }
@@ -186,6 +202,9 @@ public final class DhtnodeProcess implements AutoCloseable {
      */
     public static DhtnodeProcess start(Options options) {
         Path dhtnode = InteropPeers.requireDhtnode();
+        if (options.peerDiscoveryInPrivateNetwork) {
+            InteropPeers.requirePrivateNetwork();
+        }
         int attempts = options.port == 0 ? START_ATTEMPTS : 1;
         for (int attempt = 1; ; attempt++) {
             int port = options.port != 0 ? options.port : FreePorts.udpPort();
@@ -331,10 +350,41 @@ public final class DhtnodeProcess implements AutoCloseable {
     }
 
     public GetResult get(String key, Duration timeout) {
+        return getWhere(key, "", timeout);
+    }
+
+    /**
+     * {@code g KEY WHERE …}: a get filtered by OpenDHT's {@code Where} syntax, e.g. {@code
+     * "WHERE id=1234"} (decimal), {@code "WHERE value_type=5,user_type=text/plain"}; "" for none.
+     */
+    public GetResult getWhere(String key, String where, Duration timeout) {
         checkWord("key", key);
-        int mark = send("g " + key);
+        checkClause("WHERE", where);
+        int mark = send("g " + key + (where.isEmpty() ? "" : " " + where));
         LineMatch done = process.output().awaitMatch(mark, DhtnodeConsole.GET_DONE, timeout);
         return DhtnodeConsole.parseGet(process.output().range(mark, done.index() + 1));
+    }
+
+    /**
+     * {@code q KEY SELECT … [WHERE …]}: the rows of selected fields, e.g. {@code "SELECT
+     * id,value_type WHERE user_type=text/plain"}.
+     */
+    public QueryResult query(String key, String selectWhere, Duration timeout) {
+        checkWord("key", key);
+        checkClause("SELECT", selectWhere);
+        int mark = send("q " + key + " " + selectWhere);
+        LineMatch done = process.output().awaitMatch(mark, DhtnodeConsole.QUERY_DONE, timeout);
+        return DhtnodeConsole.parseQuery(process.output().range(mark, done.index() + 1));
+    }
+
+    /** One console line, starting with {@code keyword} (or empty for a where clause). */
+    private static void checkClause(String keyword, String clause) {
+        if (clause.indexOf('\n') >= 0 || clause.indexOf('\r') >= 0) {
+            throw new IllegalArgumentException("a console command is one line: " + clause);
+        }
+        if (!(clause.isEmpty() && keyword.equals("WHERE")) && !clause.startsWith(keyword + " ")) {
+            throw new IllegalArgumentException("expected \"" + keyword + " …\", not \"" + clause + "\"");
+        }
     }
 
     /**
@@ -433,6 +483,35 @@ public final class DhtnodeProcess implements AutoCloseable {
     /** {@code ld}, parsed: key → number of values stored on this node. */
     public Map<InfoHash, Integer> storage() {
         return DhtnodeConsole.parseStorage(storageLog());
+    }
+
+    /**
+     * {@code ii NAME KEY HASH}: inserts into dhtnode's prefix-hash-tree index; true on {@code
+     * Pht::insert: done.}. A refused command (key outside the index's spec, bad hash) fails with
+     * the message dhtnode printed.
+     */
+    public boolean indexInsert(String index, String key, InfoHash value, Duration timeout) {
+        checkWord("index", index);
+        checkWord("key", key);
+        int mark = send("ii " + index + " " + key + " " + value);
+        LineMatch m = process.output()
+                .awaitMatch(
+                        mark,
+                        Pattern.compile("^Pht::insert: (done|failed)\\.$|^(Key does not match.*|Syntax error.*)$"),
+                        timeout);
+        if (m.group(2) != null) {
+            throw new AssertionError(process.name() + " refused \"ii " + index + " " + key + "\": " + m.group(2));
+        }
+        return m.group(1).equals("done");
+    }
+
+    /** {@code il NAME KEY [false]}: looks up dhtnode's index, exact or not; waits for {@code done.|failed.}. */
+    public DhtnodeConsole.IndexLookupResult indexLookup(String index, String key, boolean exact, Duration timeout) {
+        checkWord("index", index);
+        checkWord("key", key);
+        int mark = send("il " + index + " " + key + (exact ? "" : " false"));
+        LineMatch done = process.output().awaitMatch(mark, DhtnodeConsole.PHT_LOOKUP_DONE, timeout);
+        return DhtnodeConsole.parseIndexLookup(process.output().range(mark, done.index() + 1));
     }
 
     /** {@code b 127.0.0.1:P}: ping a (loopback) node, adding it to the routing table if it answers. */

@@ -281,9 +281,21 @@ public final class PythonOpendhtNode implements AutoCloseable {
 
     /** Gets every value at the key (waits for the search to complete, successfully or not). */
     public List<PeerValue> get(String hexKey, Duration timeout) {
+        return getWhere(hexKey, "", timeout);
+    }
+
+    /**
+     * Gets the values at the key that meet an OpenDHT {@code Where} ({@code "WHERE id=12"} with
+     * decimal ids, {@code "WHERE value_type=5,user_type=text/plain"}, or "" for all); the filter
+     * travels in the get requests, so storage nodes apply it.
+     */
+    public List<PeerValue> getWhere(String hexKey, String where, Duration timeout) {
         checkKey(hexKey);
+        if (!where.isEmpty() && (!where.startsWith("WHERE ") || where.contains("\n"))) {
+            throw new IllegalArgumentException("expected one line \"WHERE …\", not " + where);
+        }
         int mark = process.output().mark();
-        String req = request("get", hexKey);
+        String req = request("get", where.isEmpty() ? hexKey : hexKey + " " + where);
         LineMatch done = awaitReply(mark, "GET", req, "(OK|FAIL) (\\d+)", timeout);
         Pattern value = Pattern.compile("^VALUE " + req + " ([0-9a-f]+) (\\S+) (\\S+)$");
         List<PeerValue> values = new ArrayList<>();
