@@ -22,6 +22,12 @@ final class GetOp {
     private final Consumer<Boolean> onDone;
     /** Delivered value ids, with the highest seq delivered for each. */
     private final Map<Long, Integer> delivered = new HashMap<>();
+    /**
+     * Values delivered: copies are handed on once, but a value of the same id and seq that
+     * differs is handed on too, as OpenDHT does; keeping one per id would let whichever node
+     * answers first hide the genuine value behind a forgery.
+     */
+    private final Set<Value> deliveredValues = new HashSet<>();
 
     private final Set<Map<Field, Object>> rows = new HashSet<>();
     private int familiesLeft;
@@ -64,15 +70,15 @@ final class GetOp {
     }
 
     /**
-     * Hands on the values whose id was not seen before, or newer versions (higher seq) of seen
-     * ones, that meet the where-filter (peers may ignore it).
+     * Hands on the values whose id was not seen before, or other or newer versions (same or
+     * higher seq) of seen ones, that meet the where-filter (peers may ignore it).
      */
     void deliver(List<Value> values) {
         List<Value> fresh = new ArrayList<>();
         for (Value v : values) {
             Integer seen = delivered.get(v.id());
-            if (query.matches(v) && (seen == null || v.seq() > seen)) {
-                delivered.put(v.id(), v.seq());
+            if (query.matches(v) && (seen == null || v.seq() >= seen) && deliveredValues.add(v)) {
+                delivered.merge(v.id(), v.seq(), Math::max);
                 fresh.add(v);
             }
         }
@@ -91,14 +97,6 @@ final class GetOp {
         if (!unseen.isEmpty() && !isFinished()) {
             onRows.accept(unseen);
         }
-    }
-
-    /**
-     * Whether a value id a node listed still has to be fetched from that node: yes until the value
-     * arrived. A fetch in flight elsewhere does not count, as that node may never serve it.
-     */
-    boolean lacks(long id) {
-        return !delivered.containsKey(id);
     }
 
     void familyDone(boolean familyOk) {

@@ -421,8 +421,9 @@ final class Search {
     }
 
     /**
-     * Second step of a paginated get: one {@code WHERE id=…} get per listed id not received yet,
-     * from this node even when another node is being asked for it (as OpenDHT's {@code paginate}).
+     * Second step of a paginated get: one {@code WHERE id=…} get per listed id, from this node
+     * whatever other nodes were asked or answered (as OpenDHT's {@code paginate}): another node
+     * may never serve the id, or serve a forgery under it.
      */
     private void fetchPages(SearchNode n, GetOp g, SearchNode.GetProgress p, Projection ids) {
         int idColumn = ids.fields().indexOf(Field.ID);
@@ -430,7 +431,7 @@ final class Search {
             return;
         }
         for (List<Object> row : ids.rows()) {
-            if (!(row.get(idColumn) instanceof Long id) || !g.lacks(id)) {
+            if (!(row.get(idColumn) instanceof Long id)) {
                 continue;
             }
             p.pagesPending++;

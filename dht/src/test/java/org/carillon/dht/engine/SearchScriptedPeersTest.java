@@ -331,4 +331,39 @@ class SearchScriptedPeersTest {
                 .as("gets the liars answered")
                 .isPositive();
     }
+
+    /**
+     * The node closest to the key answers first and serves, under the id of the value eight
+     * honest nodes hold, a forgery of the same seq. A get that kept one value per id and seq
+     * would hand on whichever came first and drop the genuine one; OpenDHT hands on every
+     * value that differs from those seen (its get compares values, not ids), so the caller
+     * (or a signature check) can tell them apart.
+     */
+    @Test
+    void aForgedValueServedFirstUnderAGenuineIdDoesNotHideTheGenuineOne() {
+        SimulatedDht dht = new SimulatedDht(SEED, 10, 10, 0.0);
+        NodeCore client = dht.add();
+        InfoHash key = InfoHash.fromUserKey("shadowed");
+        Value genuine = Value.of(82, 0, "genuine".getBytes(StandardCharsets.UTF_8));
+        Value forged = Value.of(82, 0, "forged".getBytes(StandardCharsets.UTF_8));
+        FakeNode entry = dht.fake(InfoHash.random(dht.random));
+        for (int i = 0; i < 8; i++) {
+            FakeNode h = dht.fake(FakeNode.near(key, 32, dht.random));
+            h.stored.put(key, List.of(genuine));
+            entry.neighbours.add(h.info());
+        }
+        FakeNode forger = dht.fake(FakeNode.near(key, 64, dht.random));
+        forger.stored.put(key, List.of(forged));
+        entry.neighbours.add(forger.info());
+        client.bootstrap(entry.address);
+        dht.clock.runFor(1_000);
+
+        List<Value> found = new ArrayList<>();
+        AtomicReference<Boolean> done = new AtomicReference<>();
+        client.get(key, Query.ALL, found::addAll, done::set);
+        assertThat(dht.clock.runUntil(() -> done.get() != null, 30_000)).isTrue();
+
+        assertThat(found).as("values handed on, in order").startsWith(forged).contains(genuine);
+        assertThat(found).as("each once").doesNotHaveDuplicates();
+    }
 }
