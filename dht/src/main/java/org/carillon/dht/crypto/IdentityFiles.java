@@ -39,6 +39,9 @@ public final class IdentityFiles {
     private static final java.security.Provider BOUNCY_CASTLE =
             new org.bouncycastle.jce.provider.BouncyCastleProvider();
 
+    /** GnuTLS 3.7's count for PBKDF2 in PKCS#8 (seen in dhtnode's files). */
+    static final int PBKDF2_ITERATIONS = 600_000;
+
     private IdentityFiles() {}
 
     public static Path keyFile(Path prefix) {
@@ -167,6 +170,12 @@ public final class IdentityFiles {
             } else {
                 var encryptor = new JceOpenSSLPKCS8EncryptorBuilder(org.bouncycastle.openssl.PKCS8Generator.AES_256_CBC)
                         .setProvider(BOUNCY_CASTLE)
+                        // what GnuTLS writes for dhtnode: PBES2, PBKDF2-HMAC-SHA256, AES-256-CBC
+                        .setPRF(org.bouncycastle.asn1.x509.AlgorithmIdentifier.getInstance(
+                                new org.bouncycastle.asn1.x509.AlgorithmIdentifier(
+                                        org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers.id_hmacWithSHA256,
+                                        org.bouncycastle.asn1.DERNull.INSTANCE)))
+                        .setIterationCount(PBKDF2_ITERATIONS)
                         .setPassword(password)
                         .build();
                 w.writeObject(new org.bouncycastle.openssl.jcajce.JcaPKCS8Generator(key, encryptor));

@@ -51,6 +51,7 @@ public final class DhtnodeProcess implements AutoCloseable {
         private Path saveIdentity;
         private Path certificate;
         private Path privateKey;
+        private String privateKeyPassword;
         private boolean verbose = true;
         private String name = "dhtnode";
         private Duration startTimeout = Duration.ofSeconds(20);
@@ -105,6 +106,12 @@ public final class DhtnodeProcess implements AutoCloseable {
             return this;
         }
 
+        /** {@code --privkey-password}: the password of an encrypted {@code --privkey}. */
+        public Options privateKeyPassword(String password) {
+            this.privateKeyPassword = password;
+            return this;
+        }
+
         /** {@code -v} (default on): DHT log lines on stdout, kept in the output and the log file. */
         public Options verbose(boolean verbose) {
             this.verbose = verbose;
@@ -151,6 +158,10 @@ public final class DhtnodeProcess implements AutoCloseable {
                 cmd.add(certificate.toString());
                 cmd.add("--privkey");
                 cmd.add(privateKey.toString());
+            }
+            if (privateKeyPassword != null) {
+                cmd.add("--privkey-password");
+                cmd.add(privateKeyPassword);
             }
             if (verbose) {
                 cmd.add("-v");
