@@ -324,6 +324,28 @@ public final class DhtnodeProcess implements AutoCloseable {
         return put("pp", key, text, DEFAULT_TIMEOUT);
     }
 
+    /** {@code s KEY TEXT}: a text/plain value signed with the node's identity; true on success. */
+    public boolean putSigned(String key, String text, Duration timeout) {
+        checkWord("key", key);
+        checkWord("text", text);
+        int mark = send("s " + key + " " + text);
+        return process.output()
+                .awaitMatch(mark, DhtnodeConsole.SECURE_PUT_RESULT, timeout)
+                .group(2)
+                .equals("success");
+    }
+
+    /** {@code e KEY DEST TEXT}: TEXT signed and encrypted for the key whose id is DEST; true on success. */
+    public boolean putEncrypted(String key, InfoHash recipient, String text, Duration timeout) {
+        checkWord("key", key);
+        checkWord("text", text);
+        int mark = send("e " + key + " " + recipient + " " + text);
+        return process.output()
+                .awaitMatch(mark, DhtnodeConsole.SECURE_PUT_RESULT, timeout)
+                .group(2)
+                .equals("success");
+    }
+
     public PutResult put(String verb, String key, String text, Duration timeout) {
         checkWord("key", key);
         checkWord("text", text);
