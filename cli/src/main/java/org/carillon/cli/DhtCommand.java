@@ -1,8 +1,14 @@
 package org.carillon.cli;
 
 import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.io.Reader;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.nio.charset.Charset;
+import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
@@ -11,6 +17,7 @@ import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
 import org.carillon.cli.Converters.BindAddressConverter;
 import org.carillon.cli.Converters.BootstrapConverter;
@@ -26,14 +33,44 @@ import org.carillon.dht.NodeMetrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
-/** {@code carillon dht}: runs one DHT node until Ctrl-C, logging its state now and then. */
+/**
+ * {@code carillon dht}: runs one DHT node with dhtnode's console on it: interactive on a
+ * terminal, commands from {@code -c} or stdin for scripts, or no console at all ({@code
+ * --service}) until Ctrl-C.
+ */
 @Command(
         name = "dht",
-        description = "Run a DHT node that speaks OpenDHT's protocol, until Ctrl-C.",
+        description = {
+            "Run a DHT node that speaks OpenDHT's protocol, with dhtnode's console.",
+            "",
+            "On a terminal the console edits lines and keeps a history; type 'h' in it",
+            "for its commands. Without a terminal it runs the commands given with -c, or",
+            "else those read from stdin, waits for their results and exits. --service",
+            "runs the node without a console until Ctrl-C.",
+            ""
+        },
         sortOptions = false,
-        footer = {"", "Set CARILLON_LOG_LEVEL=DEBUG in the environment for more detailed logs."})
+        footer = {
+            "",
+            "Console commands (type 'h' in the console for all of them):",
+            "  g <key> [WHERE ...]  get values      p <key> <str>   put a text value",
+            "  l <key> [WHERE ...]  listen          pp <key> <str>  put it permanently",
+            "  q <key> SELECT ...   query fields    ll ls ld lr     node state",
+            "A <key> of 40 hex digits is used as it is; other text is hashed with SHA-1.",
+            "",
+            "Examples:",
+            "  carillon dht -p 0 -b 127.0.0.1:4222 -c 'p mykey hello' -c 'g mykey'",
+            "  echo 'g mykey WHERE user_type=text/plain' | carillon dht -b 127.0.0.1:4222 --json",
+            "",
+            "Exit status: 0 when every command succeeded; 1 when one failed or the node",
+            "could not start; 2 for a bad option.",
+            "Set CARILLON_LOG_LEVEL=DEBUG in the environment for more detailed logs."
+        })
 public final class DhtCommand implements Callable<Integer> {
     private static final Logger log = LoggerFactory.getLogger(DhtCommand.class);
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
@@ -83,6 +120,19 @@ public final class DhtCommand implements Callable<Integer> {
     long storageLimit;
 
     @Option(
+            names = "--state-file",
+            paramLabel = "PATH",
+            description = "Save the good nodes here (on exit and every 10 minutes) and rejoin through them at start,"
+                    + " so a restart needs no --bootstrap.")
+    Path stateFile;
+
+    @Option(
+            names = "--peer-discovery",
+            description = "Announce this node on the LAN and join the nodes announced there"
+                    + " (multicast 239.192.0.1 and ff08::101, port 8888; like dhtnode -D). Off by default.")
+    boolean peerDiscovery;
+
+    @Option(
             names = "--status-interval",
             hidden = true,
             defaultValue = "30s",
@@ -91,37 +141,88 @@ public final class DhtCommand implements Callable<Integer> {
     Duration statusInterval;
 
     @Option(
+            names = {"-c", "--command"},
+            paramLabel = "CMD",
+            description = "Console command to run, e.g. -c 'p mykey hello'; repeatable, run in order, then exit.")
+    List<String> commands;
+
+    @Option(names = "--json", description = "Print results as JSON, one object per line, instead of dhtnode's text.")
+    boolean json;
+
+    @Option(
+            names = "--timeout",
+            paramLabel = "TIME",
+            defaultValue = "30s",
+            converter = IntervalConverter.class,
+            description = "Without a terminal, how long each command may wait for its gets and puts"
+                    + " (default: ${DEFAULT-VALUE}), e.g. 10s, 500ms, 2m.")
+    Duration timeout;
+
+    @Option(
+            names = {"-v", "--verbose"},
+            description = "Show the node's logs in the console from the start (the 'log' command toggles them).")
+    boolean verbose;
+
+    @Option(
+            names = {"-s", "--service"},
+            description = "No console: run until Ctrl-C, logging the node's status (like dhtnode -s).")
+    boolean service;
+
+    @Option(
             names = {"-h", "--help"},
             usageHelp = true,
             description = "Show this help and exit.")
     boolean help;
 
-    /** What the command runs: a {@link DhtRunner}, or a fake in tests. */
-    interface Node {
-        InfoHash nodeId();
-
-        int port();
-
-        NodeMetrics metrics();
-
-        void close();
-    }
-
     @FunctionalInterface
     interface Launcher {
-        Node start(DhtConfig config) throws IOException;
+        DhtNode start(DhtConfig config) throws IOException;
     }
 
+    /** The process's standard input, a seam so that tests can type commands. */
+    interface Stdin {
+        /** True when a user is typing at a terminal (then the console edits lines). */
+        boolean isTerminal();
+
+        Reader reader();
+
+        Stdin SYSTEM = new Stdin() {
+            @Override
+            public boolean isTerminal() {
+                return System.console() != null;
+            }
+
+            @Override
+            public Reader reader() {
+                return new InputStreamReader(System.in, Charset.defaultCharset());
+            }
+        };
+    }
+
+    @Spec
+    CommandSpec spec;
+
     private final Launcher launcher;
+    private final Stdin stdin;
     private final CountDownLatch stopRequested = new CountDownLatch(1);
     private final CountDownLatch stopped = new CountDownLatch(1);
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private volatile DhtNode running;
+
+    /** Starts a real {@link DhtRunner}. */
+    static final Launcher RUNNER = config -> DhtNode.of(DhtRunner.start(config));
 
     public DhtCommand() {
-        this(DhtCommand::startRunner);
+        this(RUNNER, Stdin.SYSTEM);
     }
 
     DhtCommand(Launcher launcher) {
+        this(launcher, Stdin.SYSTEM);
+    }
+
+    DhtCommand(Launcher launcher, Stdin stdin) {
         this.launcher = launcher;
+        this.stdin = stdin;
     }
 
     /** The node configuration the options ask for. */
@@ -131,7 +232,9 @@ public final class DhtCommand implements Callable<Integer> {
                 .withNetwork(network)
                 .withBootstrap(bootstrapAddresses())
                 .withRateLimited(!noRateLimit)
-                .withStorageLimit(storageLimit);
+                .withStorageLimit(storageLimit)
+                .withStateFile(stateFile)
+                .withPeerDiscovery(peerDiscovery);
         return bind == null || bind.isEmpty()
                 ? config
                 : config.withBindAddresses(bind.stream().distinct().toList());
@@ -148,30 +251,33 @@ public final class DhtCommand implements Callable<Integer> {
     }
 
     @Override
-    public Integer call() throws InterruptedException {
+    public Integer call() throws InterruptedException, IOException {
+        if (service && commands != null) {
+            throw new ParameterException(spec.commandLine(), "--service runs no console, so it takes no --command");
+        }
+        if (service && json) {
+            throw new ParameterException(spec.commandLine(), "--service runs no console, so it prints no JSON");
+        }
+        // the console takes the logs over before the node starts, so its start-up lines stay quiet
+        LogSwitch logs = service ? LogSwitch.inMemory() : LogbackSwitch.install(verbose);
         DhtConfig config = toConfig();
-        Node node;
+        DhtNode node;
         try {
             node = launcher.start(config);
         } catch (IOException e) {
             log.error("Cannot start the DHT node on port {}: {}", config.port(), e.getMessage());
+            logs.close();
             return 1;
         }
-        InfoHash id = node.nodeId();
-        log.info("Carillon DHT node {} listening on port {}", id, node.port());
+        running = node;
         Thread hook = new Thread(this::stopOnSignal, "carillon-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
+        int status;
         try {
-            if (statusInterval.isZero()) {
-                stopRequested.await();
-            } else {
-                while (!stopRequested.await(statusInterval.toMillis(), TimeUnit.MILLISECONDS)) {
-                    logStatus(node);
-                }
-            }
+            status = service ? runService(node) : runConsole(node, config, logs);
         } finally {
-            node.close();
-            log.info("Carillon DHT node {} stopped", id);
+            closeNode(node);
+            logs.close();
             stopped.countDown();
         }
         try {
@@ -179,7 +285,63 @@ public final class DhtCommand implements Callable<Integer> {
         } catch (IllegalStateException shuttingDown) {
             // the hook itself asked us to stop
         }
+        return status;
+    }
+
+    private int runService(DhtNode node) throws InterruptedException {
+        InfoHash id = node.nodeId();
+        log.info("Carillon DHT node {} listening on port {}", id, node.port());
+        if (statusInterval.isZero()) {
+            stopRequested.await();
+        } else {
+            while (!stopRequested.await(statusInterval.toMillis(), TimeUnit.MILLISECONDS)) {
+                logStatus(node);
+            }
+        }
         return 0;
+    }
+
+    private int runConsole(DhtNode node, DhtConfig config, LogSwitch logs) throws IOException, InterruptedException {
+        if (commands == null && stdin.isTerminal()) {
+            VerbTable verbs = VerbTable.standard();
+            try (InteractiveConsole terminal = InteractiveConsole.open(verbs);
+                    LogSwitch.Redirect aboveThePrompt = logs.redirect(terminal.sink());
+                    ConsoleSession session = session(node, config, terminal.sink(), verbs, logs)) {
+                session.output().started(node.nodeId(), node.port());
+                terminal.run(session);
+                session.output().stopping();
+            }
+            return 0;
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        try (ConsoleSession session = session(node, config, ConsoleSink.of(out, err), VerbTable.standard(), logs)) {
+            session.output().started(node.nodeId(), node.port());
+            if (!config.bootstrap().isEmpty() && !ScriptConsole.awaitConnected(node, timeout)) {
+                session.output()
+                        .info(
+                                null,
+                                "Not connected to any node after " + DhtnodeFormat.duration(timeout)
+                                        + "; running the commands anyway");
+            }
+            ScriptConsole.Lines lines =
+                    commands != null ? ScriptConsole.Lines.of(commands) : ScriptConsole.lines(stdin.reader(), session);
+            return ScriptConsole.run(session, lines, timeout);
+        }
+    }
+
+    private ConsoleSession session(DhtNode node, DhtConfig config, ConsoleSink sink, VerbTable verbs, LogSwitch logs) {
+        ConsoleOutput output = json ? new JsonOutput(sink) : new TextOutput(sink);
+        return new ConsoleSession(node, output, verbs, logs, config.bootstrap(), new SecureRandom(), System::nanoTime);
+    }
+
+    private void closeNode(DhtNode node) {
+        if (closed.compareAndSet(false, true)) {
+            node.close();
+            if (service) {
+                log.info("Carillon DHT node {} stopped", node.nodeId());
+            }
+        }
     }
 
     /** Makes a running {@link #call()} close the node and return 0. */
@@ -188,11 +350,20 @@ public final class DhtCommand implements Callable<Integer> {
     }
 
     /**
-     * Ctrl-C or SIGTERM: lets {@link #call()} close the node, then ends the JVM with status 0,
-     * since a node stopped on request has not failed (the JVM's own status would be 128+signal).
+     * Ctrl-C or SIGTERM. Without a console: lets {@link #call()} close the node, then ends the JVM
+     * with status 0, since a node stopped on request has not failed (the JVM's own status would be
+     * 128+signal). With a console, which may be blocked reading a line: closes the node here and
+     * lets the JVM end normally, so that the terminal gets its settings back.
      */
     private void stopOnSignal() {
         requestStop();
+        if (!service) {
+            DhtNode node = running;
+            if (node != null) {
+                closeNode(node);
+            }
+            return;
+        }
         try {
             if (stopped.await(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
                 Runtime.getRuntime().halt(0);
@@ -202,7 +373,7 @@ public final class DhtCommand implements Callable<Integer> {
         }
     }
 
-    private static void logStatus(Node node) {
+    private static void logStatus(DhtNode node) {
         try {
             log.info(statusLine(node.metrics()));
         } catch (RuntimeException e) {
@@ -245,30 +416,5 @@ public final class DhtCommand implements Callable<Integer> {
         String units = "KMGTPE";
         int exp = (63 - Long.numberOfLeadingZeros(n)) / 10;
         return String.format(Locale.ROOT, "%.1f %siB", n / (double) (1L << (10 * exp)), units.charAt(exp - 1));
-    }
-
-    private static Node startRunner(DhtConfig config) throws IOException {
-        DhtRunner runner = DhtRunner.start(config);
-        return new Node() {
-            @Override
-            public InfoHash nodeId() {
-                return runner.nodeId();
-            }
-
-            @Override
-            public int port() {
-                return runner.port();
-            }
-
-            @Override
-            public NodeMetrics metrics() {
-                return runner.metrics();
-            }
-
-            @Override
-            public void close() {
-                runner.close();
-            }
-        };
     }
 }

@@ -9,6 +9,11 @@ import picocli.CommandLine.IFactory;
 record CliRun(int exitCode, String out, String err) {
 
     static CliRun carillon(DhtCommand dht, String... args) {
+        return carillon(dht, new StringWriter(), new StringWriter(), args);
+    }
+
+    /** With the writers given, so that a test can watch the output while the command runs. */
+    static CliRun carillon(DhtCommand dht, StringWriter out, StringWriter err, String... args) {
         IFactory factory = new IFactory() {
             @Override
             public <K> K create(Class<K> cls) throws Exception {
@@ -18,8 +23,6 @@ record CliRun(int exitCode, String out, String err) {
             }
         };
         CommandLine cli = Main.commandLine(factory);
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
         cli.setOut(new PrintWriter(out, true));
         cli.setErr(new PrintWriter(err, true));
         int exitCode = cli.execute(args);

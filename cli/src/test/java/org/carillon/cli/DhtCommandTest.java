@@ -10,14 +10,13 @@ import ch.qos.logback.core.read.ListAppender;
 import java.net.BindException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import org.carillon.dht.DhtConfig;
-import org.carillon.dht.InfoHash;
 import org.carillon.dht.NodeMetrics;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -28,8 +27,6 @@ import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 
 class DhtCommandTest {
-    private static final InfoHash ID = InfoHash.fromHex("e4f330046ca5e702090239c0feb64849cde7c242");
-
     private final Logger logger = (Logger) LoggerFactory.getLogger(DhtCommand.class);
     private final ListAppender<ILoggingEvent> logs = new ListAppender<>();
 
@@ -106,12 +103,27 @@ class DhtCommandTest {
     }
 
     @Test
+    void stateFileAndPeerDiscoveryReachTheConfig() {
+        DhtConfig config = configFor("--state-file", "/var/lib/carillon/nodes", "--peer-discovery");
+
+        assertThat(config.stateFile()).isEqualTo(Path.of("/var/lib/carillon/nodes"));
+        assertThat(config.peerDiscovery()).isTrue();
+    }
+
+    @Test
+    void withoutThemThereIsNoStateFileAndNoDiscovery() {
+        assertThat(configFor().stateFile()).isNull();
+        assertThat(configFor().peerDiscovery()).isFalse();
+    }
+
+    @Test
     void helpExitsZeroAndListsEveryOption() {
         CliRun run = carillon(dhtThatMustNotStart(), "dht", "--help");
 
         assertThat(run.exitCode()).isZero();
         assertThat(run.out())
                 .contains("--port", "--bind", "--bootstrap", "--network", "--no-rate-limit", "--storage-limit")
+                .contains("--state-file", "--peer-discovery")
                 .contains("default: 4222")
                 .doesNotContain("--status-interval");
     }
@@ -160,14 +172,14 @@ class DhtCommandTest {
 
     @Test
     void runsTheNodeLogsItsStatusAndClosesItWhenAskedToStop() throws Exception {
-        FakeNode node = new FakeNode();
+        FakeDhtNode node = new FakeDhtNode();
         DhtCommand dht = new DhtCommand(config -> {
             node.port = config.port();
             return node;
         });
 
-        CompletableFuture<CliRun> run =
-                CompletableFuture.supplyAsync(() -> carillon(dht, "dht", "-p", "4302", "--status-interval", "10ms"));
+        CompletableFuture<CliRun> run = CompletableFuture.supplyAsync(
+                () -> carillon(dht, "dht", "--service", "-p", "4302", "--status-interval", "10ms"));
         awaitTrue(() -> node.metricsReads.get() >= 2);
         assertThat(node.closed).isFalse();
         dht.requestStop();
@@ -236,33 +248,6 @@ class DhtCommandTest {
         while (!condition.getAsBoolean()) {
             assertThat(System.nanoTime()).as("condition still false after 10 s").isLessThan(deadline);
             Thread.sleep(5);
-        }
-    }
-
-    private static final class FakeNode implements DhtCommand.Node {
-        volatile int port;
-        volatile boolean closed;
-        final AtomicInteger metricsReads = new AtomicInteger();
-
-        @Override
-        public InfoHash nodeId() {
-            return ID;
-        }
-
-        @Override
-        public int port() {
-            return port;
-        }
-
-        @Override
-        public NodeMetrics metrics() {
-            metricsReads.incrementAndGet();
-            return new NodeMetrics(Map.of("ping", 1L), Map.of("reply", 1L), Map.of(), 0, 0, 0, 3, 1, 0);
-        }
-
-        @Override
-        public void close() {
-            closed = true;
         }
     }
 }

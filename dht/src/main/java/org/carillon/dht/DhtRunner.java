@@ -20,9 +20,12 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import java.util.random.RandomGenerator;
+import org.carillon.dht.discovery.PeerDiscovery;
 import org.carillon.dht.engine.EventLoop;
 import org.carillon.dht.engine.NodeCore;
 import org.carillon.dht.engine.UdpTransport;
+import org.carillon.dht.routing.RemoteNode;
+import org.carillon.dht.state.NodeStateKeeper;
 import org.carillon.dht.storage.ValueType;
 import org.carillon.dht.storage.ValueTypes;
 import org.carillon.dht.wire.Family;
@@ -44,11 +47,17 @@ public final class DhtRunner implements Dht, AutoCloseable {
     private final int port;
     /** User callbacks run here, in order, so slow user code never stalls the node. */
     private final ExecutorService callbacks;
+    /** Null without a state file. */
+    private final NodeStateKeeper state;
+    /** Null unless peer discovery is on and could start. */
+    private final PeerDiscovery discovery;
 
-    private DhtRunner(EventLoop loop, NodeCore core, int port) {
+    private DhtRunner(EventLoop loop, NodeCore core, int port, NodeStateKeeper state, PeerDiscovery discovery) {
         this.loop = loop;
         this.core = core;
         this.port = port;
+        this.state = state;
+        this.discovery = discovery;
         this.thread = new Thread(loop, "carillon-dht-" + port);
         this.callbacks = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "carillon-dht-callbacks-" + port);
@@ -121,15 +130,55 @@ public final class DhtRunner implements Dht, AutoCloseable {
                 ValueTypes.builtIn(),
                 random);
         loop.onDatagram(core::onDatagram);
-        DhtRunner runner = new DhtRunner(loop, core, port);
+        NodeStateKeeper state = config.stateFile() == null
+                ? null
+                : new NodeStateKeeper(config.stateFile(), core.id(), loop, () -> goodNodes(loop, core));
+        List<NodeInfo> saved = state == null ? List.of() : state.load();
+        PeerDiscovery discovery = config.peerDiscovery() ? startDiscovery(config, loop, core, port) : null;
+        DhtRunner runner = new DhtRunner(loop, core, port, state, discovery);
         runner.thread.start();
-        loop.post(() -> core.start(config.bootstrap()));
+        loop.post(() -> {
+            core.start(config.bootstrap());
+            saved.forEach(n -> core.insertNode(n.id(), n.address()));
+            if (state != null) {
+                state.start();
+            }
+        });
         LOG.info(
                 "node {} listening on UDP port {} ({})",
                 core.id(),
                 port,
                 dualStack ? "IPv4+IPv6" : v4 != null && v6 != null ? "IPv4+IPv6" : v4 != null ? "IPv4" : "IPv6");
         return runner;
+    }
+
+    /** The good nodes of both tables, as the state file keeps them; on the loop. */
+    private static List<NodeInfo> goodNodes(EventLoop loop, NodeCore core) {
+        long now = loop.now();
+        List<NodeInfo> good = new ArrayList<>();
+        for (Family family : Family.values()) {
+            for (RemoteNode n : core.routingNodes(family)) {
+                if (n.isGood(now)) {
+                    good.add(new NodeInfo(n.id(), n.address()));
+                }
+            }
+        }
+        return good;
+    }
+
+    /** Discovered peers join the node on its loop; a node without discovery still runs. */
+    private static PeerDiscovery startDiscovery(DhtConfig config, EventLoop loop, NodeCore core, int port) {
+        try {
+            return PeerDiscovery.start(
+                    config.discoveryChannel(),
+                    core.id(),
+                    port,
+                    config.network(),
+                    (id, address) -> loop.post(() -> core.insertNode(id, address)));
+        } catch (IOException e) {
+            LOG.warn("running without peer discovery: {}", e.getMessage());
+            return null;
+        }
     }
 
     private static DatagramChannel open(StandardProtocolFamily family, InetSocketAddress at) throws IOException {
@@ -331,9 +380,22 @@ public final class DhtRunner implements Dht, AutoCloseable {
         }
     }
 
-    /** Stops the event loop and closes the sockets; waits until both are done. */
+    /** Saves the node state, stops discovery and the event loop, closes the sockets; waits until done. */
     @Override
     public void close() {
+        if (discovery != null) {
+            discovery.close();
+        }
+        if (state != null) {
+            try {
+                call(() -> {
+                    state.stop();
+                    return state.save();
+                });
+            } catch (IllegalStateException e) {
+                LOG.warn("node state not saved: {}", e.getMessage());
+            }
+        }
         loop.post(core::stop);
         loop.stop();
         try {

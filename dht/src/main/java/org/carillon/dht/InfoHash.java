@@ -44,13 +44,19 @@ public final class InfoHash implements Comparable<InfoHash> {
 
     /**
      * The key for a user-supplied string, as dhtnode reads it: a string whose first 40
-     * characters are hex digits is taken literally, anything else is hashed with SHA-1.
+     * characters are ASCII hex digits is taken literally (the rest is ignored), anything else is
+     * hashed with SHA-1 of its UTF-8 bytes. Forty zeros are hashed too: OpenDHT treats the zero
+     * hash as "no hash" and falls back to hashing the text.
      */
     public static InfoHash fromUserKey(String key) {
-        if (key.length() >= 2 * SIZE && key.substring(0, 2 * SIZE).chars().allMatch(InfoHash::isHexDigit)) {
-            return fromHex(key.substring(0, 2 * SIZE).toLowerCase());
-        }
-        return sha1(key.getBytes(StandardCharsets.UTF_8));
+        return isLiteralKey(key) ? fromHex(key.substring(0, 2 * SIZE)) : sha1(key.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** True when {@link #fromUserKey} takes {@code key} literally rather than hashing it. */
+    public static boolean isLiteralKey(String key) {
+        return key.length() >= 2 * SIZE
+                && key.substring(0, 2 * SIZE).chars().allMatch(InfoHash::isHexDigit)
+                && !fromHex(key.substring(0, 2 * SIZE)).isZero();
     }
 
     public static InfoHash random(RandomGenerator random) {
@@ -63,8 +69,9 @@ public final class InfoHash implements Comparable<InfoHash> {
         return new InfoHash(b);
     }
 
+    /** ASCII only: {@code Character.digit} would also accept e.g. fullwidth digits. */
     private static boolean isHexDigit(int c) {
-        return Character.digit(c, 16) >= 0;
+        return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
     }
 
     public byte[] toBytes() {

@@ -16,6 +16,21 @@ public record Query(List<Field> select, List<Condition> where) {
         where = List.copyOf(where);
     }
 
+    /**
+     * Reads the text form dhtnode's console takes, e.g. {@code SELECT id,seq WHERE
+     * value_type=0,user_type=text/plain}; blank text is {@link #ALL}.
+     *
+     * @throws IllegalArgumentException naming the column and the token that is wrong
+     */
+    public static Query parse(String text) {
+        return QueryText.parse(text);
+    }
+
+    /** The text form of this query, which {@link #parse} reads back into an equal query. */
+    public String toText() {
+        return QueryText.format(this);
+    }
+
     public boolean isEmpty() {
         return select.isEmpty() && where.isEmpty();
     }

@@ -92,6 +92,19 @@ class DhtRunnerTest {
     }
 
     @Test
+    void operationsStartedWhileJoiningWaitForTheNetwork() throws Exception {
+        DhtRunner first = start(List.of());
+        InetSocketAddress at = new InetSocketAddress(InetAddress.getLoopbackAddress(), first.port());
+        DhtRunner joining = start(List.of(at));
+        // No wait for the bootstrap to answer: the put is held until the node has a live peer.
+        long id = joining.put(InfoHash.fromUserKey("early"), Value.of(0, 0, new byte[] {7}))
+                .get(20, TimeUnit.SECONDS);
+        assertThat(first.get(InfoHash.fromUserKey("early")).get(20, TimeUnit.SECONDS))
+                .extracting(Value::id)
+                .containsExactly(id);
+    }
+
+    @Test
     void operationsOnALoneNodeFailWithAClearError() throws Exception {
         DhtRunner alone = start(List.of());
         InfoHash key = InfoHash.fromUserKey("nobody");

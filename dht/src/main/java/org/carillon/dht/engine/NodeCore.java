@@ -189,6 +189,19 @@ public final class NodeCore {
         ping(address);
     }
 
+    /**
+     * Offers a node known from elsewhere (a saved state file, a LAN announcement) to the routing
+     * table as heard of, as OpenDHT's {@code insertNode}; a node new to the table is pinged so it
+     * can become good. Unlike {@link #bootstrap} it is not retried when it does not answer.
+     */
+    public void insertNode(InfoHash nodeId, InetSocketAddress address) {
+        InetSocketAddress a = unmapped(address);
+        if (nodeId.equals(id) || nodeId.isZero() || isMartian(a) || blacklist.contains(a)) {
+            return;
+        }
+        learn(nodeId, a, Confirm.HEARD_OF, scheduler.now());
+    }
+
     public NodeMetrics metrics() {
         RoutingTable t4 = tables.get(Family.IPV4);
         RoutingTable t6 = tables.get(Family.IPV6);
@@ -660,6 +673,11 @@ public final class NodeCore {
     /** Families with a socket ({@code families}) and with live nodes to ask ({@code runningFamilies}). */
     List<Family> families() {
         return new ArrayList<>(tables.keySet());
+    }
+
+    /** Still hoping to join: running, with bootstrap nodes to retry or requests awaiting an answer. */
+    boolean isJoining() {
+        return running && (!bootstrapNodes.isEmpty() || !pending.isEmpty());
     }
 
     List<Family> runningFamilies() {

@@ -28,7 +28,12 @@ final class Searches {
     /** How often searches with long-lived operations (listens, permanent puts) are stepped. */
     static final long TICK = 5_000;
 
+    /** How long an operation started while the node joins waits for a first live node. */
+    static final long JOIN_WAIT = 30_000;
+
     private record SearchKey(InfoHash key, Family family) {}
+
+    private record Waiting(Runnable start, Runnable fail, long deadline) {}
 
     /** Which listen, search and node a socket id of ours belongs to. */
     private record Socket(ListenOp listen, Search search, SearchNode node) {}
@@ -38,6 +43,7 @@ final class Searches {
     private final Map<SearchKey, Search> searches = new LinkedHashMap<>();
     private final Map<Long, Socket> sockets = new HashMap<>();
     private final Map<Long, ListenOp> listens = new LinkedHashMap<>();
+    private final List<Waiting> waiting = new ArrayList<>();
     private long nextSocketId;
     private long nextListenToken = 1;
 
@@ -51,6 +57,13 @@ final class Searches {
 
     void get(GetOp g, InfoHash key) {
         List<Family> families = core.runningFamilies();
+        if (families.isEmpty() && core.isJoining()) {
+            waitForNetwork(() -> get(g, key), () -> {
+                g.runOn(1);
+                g.familyDone(false);
+            });
+            return;
+        }
         g.runOn(Math.max(1, families.size()));
         if (!g.wantsRows()) {
             g.deliver(core.localValues(key, g.query()));
@@ -87,20 +100,65 @@ final class Searches {
         }
         long now = core.now();
         Announce a = new Announce(key, v, permanent, now, core.lifetime(v.type()), onDone);
-        List<Family> families = core.runningFamilies();
-        a.runOn(Math.max(1, families.size()));
-        if (families.isEmpty()) {
-            a.familyDone(false);
-            if (!permanent) {
-                return v.id();
-            }
-            // A permanent put waits for the network in every family the node has.
-            families = core.families();
-        }
-        for (Family f : families) {
-            search(key, f, now).add(a, now);
-        }
+        announce(a);
         return v.id();
+    }
+
+    private void announce(Announce a) {
+        List<Family> families = core.runningFamilies();
+        if (families.isEmpty() && core.isJoining()) {
+            waitForNetwork(() -> announce(a), () -> unannounced(a));
+            return;
+        }
+        if (families.isEmpty()) {
+            unannounced(a);
+            return;
+        }
+        a.runOn(families.size());
+        long now = core.now();
+        for (Family f : families) {
+            search(a.key(), f, now).add(a, now);
+        }
+    }
+
+    /** No network: the put fails, but a permanent one stays, to be announced once nodes appear. */
+    private void unannounced(Announce a) {
+        a.runOn(1);
+        a.familyDone(false);
+        if (a.permanent()) {
+            long now = core.now();
+            for (Family f : core.families()) {
+                search(a.key(), f, now).add(a, now);
+            }
+        }
+    }
+
+    /**
+     * While the node is still joining (its bootstrap or saved nodes not answered yet), an
+     * operation waits for the first live node rather than failing at once, as OpenDHT's
+     * runner holds operations back while connecting; it fails after {@link #JOIN_WAIT}.
+     */
+    private void waitForNetwork(Runnable start, Runnable fail) {
+        waiting.add(new Waiting(start, fail, core.now() + JOIN_WAIT));
+    }
+
+    private void startWaiting() {
+        if (waiting.isEmpty() || core.runningFamilies().isEmpty()) {
+            return;
+        }
+        List<Waiting> ready = new ArrayList<>(waiting);
+        waiting.clear();
+        ready.forEach(w -> w.start().run());
+    }
+
+    private void failWaiting(long now) {
+        for (Iterator<Waiting> it = waiting.iterator(); it.hasNext(); ) {
+            Waiting w = it.next();
+            if (now >= w.deadline() || !core.isJoining()) {
+                it.remove();
+                w.fail().run();
+            }
+        }
     }
 
     void cancelPut(InfoHash key, long valueId) {
@@ -159,6 +217,9 @@ final class Searches {
 
     /** The node stops: whatever waits for an answer fails now. */
     void stop() {
+        List<Waiting> left = new ArrayList<>(waiting);
+        waiting.clear();
+        left.forEach(w -> w.fail().run());
         searches.values().forEach(Search::abandon);
     }
 
@@ -171,6 +232,8 @@ final class Searches {
     /** Every few seconds: renew listens, refresh permanent puts, expire caches and old searches. */
     long tick() {
         long now = core.now();
+        startWaiting();
+        failWaiting(now);
         for (ListenOp l : listens.values()) {
             l.expire(now);
         }
@@ -187,6 +250,7 @@ final class Searches {
 
     /** A node sent us a message: searches it is close to take it. */
     void heard(InfoHash id, InetSocketAddress address) {
+        startWaiting();
         long now = core.now();
         Family f = Family.of(address.getAddress());
         for (Search s : new ArrayList<>(searches.values())) {

@@ -33,6 +33,23 @@ class SearchTest {
         assertThat(new String(found.get(0).data(), StandardCharsets.UTF_8)).isEqualTo("world");
     }
 
+    @Test
+    void aNodeWhoseBootstrapNeverAnswersFailsItsOperationsAfterTheJoinWait() {
+        SimulatedDht dht = new SimulatedDht(11, 10, 60, 0.0);
+        NodeCore lonely = dht.add(); // bootstraps from nobody: the first node
+        NodeCore stranded = dht.add(); // bootstraps from the first…
+        dht.kill(0); // …which is gone before it answers
+        AtomicReference<Boolean> done = new AtomicReference<>();
+        long start = dht.clock.now();
+        stranded.get(InfoHash.fromUserKey("x"), Query.ALL, v -> {}, done::set);
+        assertThat(dht.clock.runUntil(() -> done.get() != null, 120_000)).isTrue();
+        assertThat(done.get()).isFalse();
+        assertThat(dht.clock.now() - start)
+                .as("held while joining, failed after the join wait")
+                .isBetween(Searches.JOIN_WAIT - 6_000, Searches.JOIN_WAIT + 6_000);
+        assertThat(lonely).isNotNull();
+    }
+
     private static byte[] bytes(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
     }

@@ -53,6 +53,7 @@ public final class DhtnodeProcess implements AutoCloseable {
         private Path privateKey;
         private String privateKeyPassword;
         private boolean verbose = true;
+        private boolean peerDiscoveryInPrivateNetwork;
         private String name = "dhtnode";
         private Duration startTimeout = Duration.ofSeconds(20);
 
@@ -118,6 +119,16 @@ public final class DhtnodeProcess implements AutoCloseable {
             return this;
         }
 
+        /**
+         * {@code -D} (multicast LAN peer discovery), with dhtnode started in a network namespace of
+         * its own whose only interface is {@code lo} ({@link PrivateNetwork}): the only way this
+         * fixture ever enables discovery. Skips or fails (see {@link InteropPeers}) without root.
+         */
+        public Options peerDiscoveryInPrivateNetwork() {
+            this.peerDiscoveryInPrivateNetwork = true;
+            return this;
+        }
+
         /** Name used in log file names and failure messages. */
         public Options name(String name) {
             this.name = name;
@@ -169,6 +180,10 @@ public final class DhtnodeProcess implements AutoCloseable {
             if (cmd.contains("-D")) {
                 throw new AssertionError("peer discovery (-D) must never be enabled: " + cmd);
             }
+            if (peerDiscoveryInPrivateNetwork) {
+                cmd.add("-D");
+                return PrivateNetwork.isolated(cmd);
+            }
             return cmd;
         }
     }
@@ -197,6 +212,9 @@ public final class DhtnodeProcess implements AutoCloseable {
      */
     public static DhtnodeProcess start(Options options) {
         Path dhtnode = InteropPeers.requireDhtnode();
+        if (options.peerDiscoveryInPrivateNetwork) {
+            InteropPeers.requirePrivateNetwork();
+        }
         int attempts = options.port == 0 ? START_ATTEMPTS : 1;
         for (int attempt = 1; ; attempt++) {
             int port = options.port != 0 ? options.port : FreePorts.udpPort();

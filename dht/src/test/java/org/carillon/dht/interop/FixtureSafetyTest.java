@@ -50,6 +50,44 @@ class FixtureSafetyTest {
     }
 
     @Test
+    void dhtnodeDiscoversOnlyInANamespaceThatHoldsNothingButLoopback() {
+        var cmd = DhtnodeProcess.options()
+                .networkId(42)
+                .peerDiscoveryInPrivateNetwork()
+                .command(Path.of("/usr/bin/dhtnode"), 4302);
+
+        assertThat(cmd.subList(0, 5)).containsExactly("unshare", "-n", "sh", "-c", PrivateNetwork.SETUP);
+        assertThat(cmd.subList(5, cmd.size()))
+                .containsExactly("/usr/bin/dhtnode", "-p", "4302", "-n", "42", "-v", "-D");
+        assertThat(PrivateNetwork.SETUP)
+                .startsWith("[ \"$(ip -o link show | wc -l)\" -eq 1 ]")
+                .contains("exit 97")
+                .endsWith("exec \"$0\" \"$@\"");
+    }
+
+    @Test
+    void theNamespaceSetupRefusesToRunWhereThereIsARealInterface() throws Exception {
+        boolean onlyLoopback = java.util.Collections.list(java.net.NetworkInterface.getNetworkInterfaces()).stream()
+                .allMatch(i -> {
+                    try {
+                        return i.isLoopback();
+                    } catch (java.net.SocketException e) {
+                        return false;
+                    }
+                });
+        org.junit.jupiter.api.Assumptions.assumeFalse(onlyLoopback, "this host itself has nothing but loopback");
+
+        // Run in this (the host's) namespace, as if unshare had silently not happened.
+        Process p = new ProcessBuilder("sh", "-c", PrivateNetwork.SETUP, "echo", "the command ran")
+                .redirectErrorStream(true)
+                .start();
+        String output = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+
+        assertThat(p.waitFor()).isEqualTo(97);
+        assertThat(output).contains("refusing").doesNotContain("the command ran");
+    }
+
+    @Test
     void freePortsAreFreeOnBothWildcardsAndDistinct() throws Exception {
         int[] ports = FreePorts.udpPorts(5);
         assertThat(Arrays.stream(ports).distinct().count()).isEqualTo(5);

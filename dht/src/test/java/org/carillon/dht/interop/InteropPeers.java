@@ -60,6 +60,16 @@ public final class InteropPeers {
         return python();
     }
 
+    /**
+     * Checks that tests may create network namespaces ({@link PrivateNetwork}: root, {@code
+     * unshare} and {@code nsenter} of util-linux, {@code ip} of iproute2), or fail/skip.
+     */
+    public static void requirePrivateNetwork() {
+        if (!PrivateNetwork.available()) {
+            unavailable("cannot create a private network namespace (needs root, util-linux and iproute2)");
+        }
+    }
+
     /** {@code OpenDHT version 2.4.12} as printed by {@code dhtnode --version}, once found. */
     public static String dhtnodeVersion() {
         requireDhtnode();
@@ -98,7 +108,10 @@ public final class InteropPeers {
     }
 
     private static void missing(String what, String debianPackage) {
-        String message = what + " (apt-get install " + debianPackage + ")";
+        unavailable(what + " (apt-get install " + debianPackage + ")");
+    }
+
+    private static void unavailable(String message) {
         if (interopRequired()) {
             Assertions.fail("[interop] " + message + "; interop.required=true makes this a failure");
         }
