@@ -342,4 +342,23 @@ class StorageNodeTest {
         assertThat(storedUnderEditedId()).containsExactly(original);
         assertThat(refusedEdits()).isEqualTo(9);
     }
+
+    @Test
+    void anUnsignedValueIsNotReplacedUnderAnotherType() {
+        Value original = text(EDITED_ID, "original", 0);
+        putInOrder(original, text(EDITED_ID, "overwritten", 4242));
+        assertThat(storedUnderEditedId()).containsExactly(original);
+        assertThat(refusedEdits()).isEqualTo(1);
+    }
+
+    @Test
+    void valuesOfAnUnregisteredTypeAreNeverEditedEvenByTheirOwner() {
+        Value unsigned = text(EDITED_ID, "original", 4242);
+        putInOrder(unsigned, text(EDITED_ID, "overwritten", 4242), unsigned);
+        assertThat(storedUnderEditedId()).containsExactly(unsigned);
+
+        Value signed = ValueSigning.sign(text(EDITED_ID + 1, "original", 4242), owner, 5);
+        putInOrder(signed, ValueSigning.sign(text(EDITED_ID + 1, "edited", 4242), owner, 6));
+        assertThat(refusedEdits()).isEqualTo(2);
+    }
 }

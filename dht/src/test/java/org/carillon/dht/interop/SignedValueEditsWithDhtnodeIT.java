@@ -69,8 +69,13 @@ class SignedValueEditsWithDhtnodeIT {
         putter = carillon(first);
         awaitConnected(storage);
         awaitConnected(putter);
-        // Every put must reach every storage node, the first as the second: wait until the
-        // putter and the dhtnodes know all of them.
+        // Every put must reach every storage node, the first as the second: introduce the nodes
+        // to each other and wait until the putter and the dhtnodes know all of them.
+        for (DhtnodeProcess d : dhtnodes) {
+            putter.bootstrap(d.address());
+            d.ping(Loopback.ipv4(storage.port()));
+        }
+        putter.bootstrap(Loopback.ipv4(storage.port()));
         List<InfoHash> storageNodes = new ArrayList<>(List.of(storage.nodeId()));
         dhtnodes.forEach(d -> storageNodes.add(d.nodeId()));
         awaitKnows(putter, storageNodes);
@@ -94,6 +99,24 @@ class SignedValueEditsWithDhtnodeIT {
                 ValueSigning.sign(text("hijack", UNREGISTERED_TYPE), other, 6),
                 true);
         scenario(puts, "unsigned-over-unsigned", text("original", 0), text("overwritten", 0), true);
+        scenario(
+                puts,
+                "unsigned-over-unsigned-other-type",
+                text("original", 0),
+                text("overwritten", UNREGISTERED_TYPE),
+                true);
+        scenario(
+                puts,
+                "unsigned-over-unsigned-unregistered-type",
+                text("original", UNREGISTERED_TYPE),
+                text("overwritten", UNREGISTERED_TYPE),
+                true);
+        scenario(
+                puts,
+                "owner-edit-of-unregistered-type",
+                ValueSigning.sign(text("original", UNREGISTERED_TYPE), owner, 5),
+                ValueSigning.sign(text("edited", UNREGISTERED_TYPE), owner, 6),
+                true);
         for (var e : puts.entrySet()) {
             assertThat(e.getValue().get(WAIT.toSeconds(), TimeUnit.SECONDS))
                     .as(e.getKey())
@@ -151,6 +174,21 @@ class SignedValueEditsWithDhtnodeIT {
     @Test
     void anUnsignedValueIsNeverReplacedByOtherContent() {
         assertKept("unsigned-over-unsigned");
+    }
+
+    @Test
+    void anUnsignedValueIsNotReplacedUnderAnotherType() {
+        assertKept("unsigned-over-unsigned-other-type");
+    }
+
+    @Test
+    void anUnsignedValueOfAnUnregisteredTypeIsNotReplaced() {
+        assertKept("unsigned-over-unsigned-unregistered-type");
+    }
+
+    @Test
+    void noSignedValueOfAnUnregisteredTypeIsEditedEvenByItsOwner() {
+        assertKept("owner-edit-of-unregistered-type");
     }
 
     private static void assertKept(String scenario) {
