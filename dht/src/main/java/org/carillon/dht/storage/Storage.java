@@ -93,7 +93,9 @@ public final class Storage {
                 accepted = old.value;
                 outcome = Outcome.REFRESHED;
                 expiration = Math.max(old.expiration, expiration);
-            } else if (type.editPolicy().allows(key, old.value, value, source)) {
+            } else if (types.get(old.value.type()).editPolicy().allows(key, old.value, value, source)) {
+                // The stored value's type decides (as OpenDHT's getType(lv->type)): a replacement
+                // cannot pick a laxer policy by naming another type.
                 accepted = value;
                 outcome = Outcome.EDITED;
             } else {

@@ -9,10 +9,12 @@ import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.PrivateKey;
 import java.security.SecureRandom;
+import java.security.Signature;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
@@ -21,6 +23,7 @@ import org.carillon.dht.Value;
 import org.carillon.dht.wire.GoldenVectors;
 import org.carillon.dht.wire.Message;
 import org.carillon.dht.wire.Reassembly;
+import org.carillon.dht.wire.WireCodec;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -43,6 +46,63 @@ class ValueCryptoVectorTest {
         assertThat(InfoHash.sha1(signed.owner()).toString()).startsWith("c2b7267d");
         Value tampered = withData(signed, "tampered".getBytes(StandardCharsets.UTF_8));
         assertThat(ValueSigning.verifies(tampered)).isFalse();
+    }
+
+    @Test
+    void theCanonicalToSignBytesAreVerbatimInTheValueDhtnodeSent() {
+        Value signed = put("31-put-signed-value-header", "32-put-signed-value-part");
+        byte[] toSign = WireCodec.toSignBytes(signed);
+        // Vector 32 is the only part of the value: its data is the value exactly as dhtnode packed it.
+        byte[] sent = partData("32-put-signed-value-part");
+        int body = indexOf(sent, toSign);
+        assertThat(body).as("to-sign bytes inside the captured value").isPositive();
+        // {.., dat: {body: <to-sign>, sig: bin 16 (0xc5 0x0200) <512 bytes>}}: the signature follows.
+        byte[] sigHeader = {(byte) 0xa3, 's', 'i', 'g', (byte) 0xc5, 0x02, 0x00};
+        int sig = body + toSign.length;
+        assertThat(Arrays.copyOfRange(sent, sig, sig + sigHeader.length)).isEqualTo(sigHeader);
+        assertThat(Arrays.copyOfRange(sent, sig + sigHeader.length, sig + sigHeader.length + 512))
+                .isEqualTo(signed.signature());
+        assertThat(sent.length).isEqualTo(sig + sigHeader.length + 512);
+    }
+
+    @Test
+    void signingWithEsKeyRoundTripsAndNoSignatureVerifiesUnderTheOtherKey() throws Exception {
+        Value byD = put("31-put-signed-value-header", "32-put-signed-value-part");
+        KeyPair e = new KeyPair(chain("idE.crt").get(0).getPublicKey(), privateKey("idE.pem"));
+        byte[] eOwner = e.getPublic().getEncoded();
+        byte[] dOwner = byD.owner();
+
+        Value byE = ValueSigning.sign(byD, e, byD.seq());
+        assertThat(byE.signature()).hasSize(512).isNotEqualTo(byD.signature());
+        assertThat(ValueSigning.verifies(byE)).isTrue();
+        assertThat(ValueSigning.sign(byD, e, byD.seq()).signature())
+                .as("PKCS#1 v1.5 signatures are deterministic")
+                .isEqualTo(byE.signature());
+        // Same body, the owner key swapped: D's to-sign bytes with E's SPKI where D's was.
+        byte[] dBody = WireCodec.toSignBytes(byD);
+        byte[] eBody = WireCodec.toSignBytes(byE);
+        int owner = indexOf(dBody, dOwner);
+        assertThat(eOwner).hasSameSizeAs(dOwner);
+        byte[] expected = dBody.clone();
+        System.arraycopy(eOwner, 0, expected, owner, eOwner.length);
+        assertThat(eBody).isEqualTo(expected);
+        // An independent verifier agrees on the canonical bytes.
+        assertThat(jcaVerifies(e.getPublic(), eBody, byE.signature())).isTrue();
+
+        assertThat(ValueSigning.verifies(withSignature(byE, byD.signature())))
+                .as("D's signature under E's key")
+                .isFalse();
+        assertThat(ValueSigning.verifies(withSignature(byD, byE.signature())))
+                .as("E's signature under D's key")
+                .isFalse();
+        byte[] eSignsDsBody = ValueSigning.signBytes(dBody, e.getPrivate());
+        assertThat(jcaVerifies(e.getPublic(), dBody, eSignsDsBody)).isTrue();
+        assertThat(ValueSigning.verifies(withSignature(byD, eSignsDsBody)))
+                .as("E signing D's exact bytes still fails: D is the owner")
+                .isFalse();
+        assertThat(ValueSigning.verifies(withSignature(byE, ValueSigning.signBytes(dBody, e.getPrivate()))))
+                .as("a signature over other bytes (D's owner) fails for E's value")
+                .isFalse();
     }
 
     @Test
@@ -123,6 +183,47 @@ class ValueCryptoVectorTest {
             datagrams.add(GoldenVectors.load(n));
         }
         return ((Message.Put) Reassembly.receive(datagrams).message()).values().get(0);
+    }
+
+    private static byte[] partData(String name) {
+        var parts = (Message.ValueParts)
+                ((org.carillon.dht.wire.DecodeResult.Complete) WireCodec.decode(GoldenVectors.load(name)))
+                        .packet()
+                        .message();
+        assertThat(parts.parts()).hasSize(1);
+        var part = parts.parts().values().iterator().next();
+        assertThat(part.offset()).isZero();
+        return part.data();
+    }
+
+    private static int indexOf(byte[] haystack, byte[] needle) {
+        for (int i = 0; i + needle.length <= haystack.length; i++) {
+            if (Arrays.equals(haystack, i, i + needle.length, needle, 0, needle.length)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private static boolean jcaVerifies(java.security.PublicKey key, byte[] data, byte[] signature) throws Exception {
+        Signature s = Signature.getInstance("SHA512withRSA");
+        s.initVerify(key);
+        s.update(data);
+        return s.verify(signature);
+    }
+
+    static Value withSignature(Value v, byte[] signature) {
+        return new Value(
+                v.id(),
+                v.seq(),
+                v.type(),
+                v.data(),
+                v.userType(),
+                v.owner(),
+                v.recipient(),
+                signature,
+                v.cypher(),
+                v.priority());
     }
 
     static Value withData(Value v, byte[] data) {

@@ -301,6 +301,11 @@ public final class DhtnodeProcess implements AutoCloseable {
         return process.isAlive();
     }
 
+    /** The exit code once the process ended (128 + signal when a signal killed it), waiting at most {@code timeout}. */
+    public java.util.OptionalInt awaitExit(Duration timeout) {
+        return process.awaitExit(timeout);
+    }
+
     /** Current end of the output; pass it to {@link #awaitLineAfter} to look only at later lines. */
     public int mark() {
         return process.output().mark();
