@@ -74,7 +74,7 @@ import picocli.CommandLine.Spec;
             "Examples:",
             "  carillon dht -p 0 -b 127.0.0.1:4222 -c 'p mykey hello' -c 'g mykey'",
             "  echo 'g mykey WHERE user_type=text/plain' | carillon dht -b 127.0.0.1:4222 --json",
-            "  carillon dht --identity ~/.carillon/id -b 127.0.0.1:4222 -c 's mykey signed_hello'",
+            "  carillon dht --identity ~/.carillon/id -b 127.0.0.1:4222 -c 's mykey hi'",
             "",
             "Exit status: 0 when every command succeeded; 1 when one failed or the node",
             "could not start; 2 for a bad option.",

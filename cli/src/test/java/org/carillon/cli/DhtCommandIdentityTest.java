@@ -17,6 +17,8 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.carillon.dht.InfoHash;
@@ -254,6 +256,31 @@ class DhtCommandIdentityTest {
         try (var files = Files.list(dir)) {
             assertThat(files).isEmpty();
         }
+    }
+
+    @Test
+    void aServiceWithAnIdentityLogsItsPublicKeyIdAndAnnouncesItsCertificate() throws Exception {
+        DhtCommand command = new DhtCommand(config -> node)
+                .withRsaBits(TestIdentities.RSA_BITS)
+                .withEnvironment(Map.of());
+        CompletableFuture<CliRun> run = CompletableFuture.supplyAsync(() -> carillon(
+                command,
+                "dht",
+                "--service",
+                "--status-interval",
+                "0",
+                "--identity",
+                dir.resolve("id").toString()));
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (node.store.isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        command.requestStop();
+
+        assertThat(run.get(30, TimeUnit.SECONDS).exitCode()).isZero();
+        InfoHash id = IdentityFiles.load(dir.resolve("id"), null).id();
+        assertThat(logs.list.stream().map(ILoggingEvent::getFormattedMessage)).contains("Public key ID " + id);
+        assertThat(node.store.get(id)).singleElement().extracting(Value::type).isEqualTo(CertificateValues.TYPE);
     }
 
     @Test
