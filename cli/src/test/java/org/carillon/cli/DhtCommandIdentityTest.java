@@ -225,6 +225,14 @@ class DhtCommandIdentityTest {
     }
 
     @Test
+    void anEmptyIdentityPathIsRefused() {
+        CliRun run = carillon(dhtThatMustNotStart(), "dht", "--identity=");
+
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).contains("--identity needs a PATH");
+    }
+
+    @Test
     void dashIAndIdentityTogetherAreRefused() {
         CliRun run = carillon(
                 dhtThatMustNotStart(),
