@@ -5,23 +5,36 @@ Run with /usr/bin/python3 (the Debian module lives in /usr/lib/python3/dist-pack
 The node binds 127.0.0.1 only and bootstraps to loopback addresses only.
 
     pydht_driver.py --port P [--bootstrap 127.0.0.1:Q ...] [--network N] [--no-rate-limit] [--log FILE]
+                    [--identity-bits B]
+
+--identity-bits B gives the node an identity (DhtConfig.setIdentity): a fresh RSA-B key with a
+self-signed certificate, generated here because the 2.4.12 bindings cannot load a private key
+from a file. The node then behaves like OpenDHT's SecureDht with a key: it announces its
+certificate at its public-key id once connected, decrypts values addressed to it, and drops
+encrypted values it cannot read and signed values whose signature fails.
 
 Commands on stdin, one per line (REQ is a caller-chosen token without spaces; keys are 40 hex
 digits; DATA is hex, "-" for empty; UTYPE is the user type without spaces, "-" for none):
 
     put REQ KEY TYPE DATA [UTYPE]   -> PUT REQ OK|FAIL VID
-    get REQ KEY [WHERE ...]         -> VALUE REQ VID DATA UTYPE (per value), then GET REQ OK|FAIL COUNT
+    get REQ KEY [WHERE ...]         -> VALUE REQ VID DATA UTYPE SEC (per value), then GET REQ OK|FAIL COUNT
                                        (the rest of the line is an OpenDHT Where, e.g.
                                        "WHERE id=12,user_type=text/plain"; ids in decimal)
-    listen REQ KEY                  -> LISTENING REQ, later EVENT REQ NEW|EXPIRED VID DATA UTYPE
+    listen REQ KEY                  -> LISTENING REQ, later EVENT REQ NEW|EXPIRED VID DATA UTYPE SEC
     cancel REQ                      -> CANCELLED REQ   (REQ of an earlier listen)
     nodes REQ                       -> NODE REQ ID ADDR good|expired|- (per routing-table entry),
                                        then NODES REQ COUNT            (IPv4 table)
     info REQ                        -> INFO REQ NODEID BOUND
+    identity REQ                    -> IDENTITY REQ PKID CERT  (CERT: hex of the PEM certificate),
+                                       or IDENTITY REQ - -   without --identity-bits
     quit                            -> BYE, then the process exits
 
 Startup prints "READY NODEID BOUND"; a malformed command prints "ERROR REQ message".
 Every output line is flushed at once. VID is the value id in lower-case hex without padding.
+SEC is "-" for an unsigned value, "signed:SEQ:OWNER" for a signed one whose signature OpenDHT
+verified (OWNER = the signer's public-key id), "signed:SEQ:OWNER:RECIPIENT" when it was also
+addressed (a value decrypted for us). The bindings expose no isSigned/seq, so they are read
+from the value's description (OpenDHT's operator<<: "signed (vSEQ) [decrypted ]").
 """
 import argparse
 import re
@@ -52,6 +65,21 @@ def utype(v):
     return t if t else "-"
 
 
+SIGNED = re.compile(r"^Value\[id:[0-9a-f]+ signed \(v(\d+)\) ")
+
+
+def security(v):
+    # v.owner dereferences the owner key without a null check: only read it for signed values
+    m = SIGNED.match(str(v))
+    if not m:
+        return "-"
+    sec = "signed:%s:%s" % (m.group(1), v.owner.toString().decode())
+    recipient = v.recipient
+    if recipient:
+        sec += ":" + recipient.toString().decode()
+    return sec
+
+
 def parse_bootstrap(s):
     m = re.fullmatch(r"\[([0-9a-fA-F:.]+)\]:(\d+)|([0-9.]+):(\d+)", s)
     if not m:
@@ -70,8 +98,9 @@ def key_of(s):
 
 
 class Driver:
-    def __init__(self, node):
+    def __init__(self, node, identity):
         self.node = node
+        self.identity = identity
         self.listens = {}
 
     def put(self, req, key, vtype, data, user_type=None):
@@ -92,7 +121,7 @@ class Driver:
 
         def on_value(v):
             count[0] += 1
-            emit("VALUE", req, "%x" % v.id, hexdata(v.data), utype(v))
+            emit("VALUE", req, "%x" % v.id, hexdata(v.data), utype(v), security(v))
             return True
 
         def done(ok, _nodes):
@@ -102,7 +131,7 @@ class Driver:
 
     def listen(self, req, key):
         def on_value(v, expired):
-            emit("EVENT", req, "EXPIRED" if expired else "NEW", "%x" % v.id, hexdata(v.data), utype(v))
+            emit("EVENT", req, "EXPIRED" if expired else "NEW", "%x" % v.id, hexdata(v.data), utype(v), security(v))
             return True
 
         self.listens[req] = self.node.listen(key_of(key), on_value)
@@ -127,6 +156,13 @@ class Driver:
     def info(self, req):
         emit("INFO", req, self.node.getNodeId().decode(), self.node.getBound())
 
+    def identity_of(self, req):
+        if self.identity is None:
+            emit("IDENTITY", req, "-", "-")
+        else:
+            pkid = self.identity.publickey.getId().toString().decode()
+            emit("IDENTITY", req, pkid, bytes(self.identity.certificate).hex())
+
 
 def main():
     ap = argparse.ArgumentParser()
@@ -135,6 +171,7 @@ def main():
     ap.add_argument("--network", type=int, default=0)
     ap.add_argument("--no-rate-limit", action="store_true")
     ap.add_argument("--log")
+    ap.add_argument("--identity-bits", type=int, default=0)
     args = ap.parse_args()
     boots = [parse_bootstrap(b) for b in args.bootstrap]
 
@@ -142,6 +179,10 @@ def main():
     config.setNetwork(args.network)
     if args.no_rate_limit:
         config.setRateLimit(-1, -1)
+    identity = None
+    if args.identity_bits:
+        identity = dht.Identity.generate("pydht", dht.Identity(), args.identity_bits)
+        config.setIdentity(identity)
     node = dht.DhtRunner()
     node.run(port=args.port, ipv4="127.0.0.1", config=config)  # IPv4 loopback only
     if args.log:
@@ -150,7 +191,7 @@ def main():
         node.bootstrap(host, port)
     emit("READY", node.getNodeId().decode(), node.getBound())
 
-    driver = Driver(node)
+    driver = Driver(node, identity)
     commands = {
         "put": driver.put,
         "get": driver.get,
@@ -158,6 +199,7 @@ def main():
         "cancel": driver.cancel,
         "nodes": driver.nodes,
         "info": driver.info,
+        "identity": driver.identity_of,
     }
     for line in sys.stdin:
         words = line.split()

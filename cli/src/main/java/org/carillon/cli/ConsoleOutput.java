@@ -9,6 +9,7 @@ import org.carillon.dht.InfoHash;
 import org.carillon.dht.NodeMetrics;
 import org.carillon.dht.SearchStatus;
 import org.carillon.dht.Value;
+import org.carillon.dht.crypto.Identity;
 import org.carillon.dht.wire.NodeInfo;
 
 /**
@@ -29,9 +30,17 @@ interface ConsoleOutput {
             boolean connected4,
             boolean connected6,
             int searches4,
-            int searches6) {}
+            int searches6,
+            Optional<IdentityStatus> identity) {}
 
-    void started(InfoHash id, int port);
+    /**
+     * The node's identity and the values its checks dropped: signed ones whose signature failed,
+     * encrypted ones not for us or that did not decrypt and verify.
+     */
+    record IdentityStatus(Identity identity, long badSignatures, long undecryptable) {}
+
+    /** The console is up; {@code identity} is the one values are signed and decrypted with, if any. */
+    void started(InfoHash id, int port, Optional<Identity> identity);
 
     void stopping();
 
@@ -40,6 +49,10 @@ interface ConsoleOutput {
     void hashedKey(Invocation call, String typed, InfoHash key);
 
     void putDone(Invocation call, InfoHash key, long valueId, boolean permanent, Duration took, String error);
+
+    void putSignedDone(Invocation call, InfoHash key, long valueId, Duration took, String error);
+
+    void putEncryptedDone(Invocation call, InfoHash key, InfoHash recipient, long valueId, Duration took, String error);
 
     void getValues(Invocation call, InfoHash key, List<Value> values, Duration after, int total);
 

@@ -7,17 +7,20 @@ import java.io.Reader;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.Charset;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.carillon.cli.Converters.BindAddressConverter;
 import org.carillon.cli.Converters.BootstrapConverter;
@@ -30,6 +33,9 @@ import org.carillon.dht.DhtConfig;
 import org.carillon.dht.DhtRunner;
 import org.carillon.dht.InfoHash;
 import org.carillon.dht.NodeMetrics;
+import org.carillon.dht.crypto.Identity;
+import org.carillon.dht.crypto.IdentityGenerator;
+import org.carillon.dht.secure.SecureDht;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -61,15 +67,19 @@ import picocli.CommandLine.Spec;
             "  g <key> [WHERE ...]  get values      p <key> <str>   put a text value",
             "  l <key> [WHERE ...]  listen          pp <key> <str>  put it permanently",
             "  q <key> SELECT ...   query fields    ll ls ld lr     node state",
+            "  s <key> <str>        put it signed, e <key> <dest> <str> encrypted for the",
+            "                       public key ID <dest> (both need --identity or -i)",
             "A <key> of 40 hex digits is used as it is; other text is hashed with SHA-1.",
             "",
             "Examples:",
             "  carillon dht -p 0 -b 127.0.0.1:4222 -c 'p mykey hello' -c 'g mykey'",
             "  echo 'g mykey WHERE user_type=text/plain' | carillon dht -b 127.0.0.1:4222 --json",
+            "  carillon dht --identity ~/.carillon/id -b 127.0.0.1:4222 -c 's mykey hi'",
             "",
             "Exit status: 0 when every command succeeded; 1 when one failed or the node",
             "could not start; 2 for a bad option.",
-            "Set CARILLON_LOG_LEVEL=DEBUG in the environment for more detailed logs."
+            "Set CARILLON_LOG_LEVEL=DEBUG in the environment for more detailed logs, and",
+            IdentitySetup.PASSWORD_VARIABLE + " to the password of the identity's keys."
         })
 public final class DhtCommand implements Callable<Integer> {
     private static final Logger log = LoggerFactory.getLogger(DhtCommand.class);
@@ -131,6 +141,20 @@ public final class DhtCommand implements Callable<Integer> {
             description = "Announce this node on the LAN and join the nodes announced there"
                     + " (multicast 239.192.0.1 and ff08::101, port 8888; like dhtnode -D). Off by default.")
     boolean peerDiscovery;
+
+    @Option(
+            names = "--identity",
+            paramLabel = "PATH",
+            description = "Sign, encrypt and check values with the identity in dhtnode's files PATH.pem (key)"
+                    + " and PATH.crt (certificate); when neither exists, generate one (RSA-4096, a few seconds)"
+                    + " and save it there, its CA in PATH_ca.pem and PATH_ca.crt. Keys are encrypted with"
+                    + " the password in the environment variable " + IdentitySetup.PASSWORD_VARIABLE + " when set.")
+    Path identityPath;
+
+    @Option(
+            names = "-i",
+            description = "Generate an identity for this run only, as dhtnode -i does (saves nothing; see --identity).")
+    boolean generateIdentity;
 
     @Option(
             names = "--status-interval",
@@ -204,6 +228,9 @@ public final class DhtCommand implements Callable<Integer> {
 
     private final Launcher launcher;
     private final Stdin stdin;
+    private final SecureRandom random = new SecureRandom();
+    private int rsaBits = IdentityGenerator.DEFAULT_RSA_BITS;
+    private Function<String, String> environment = System::getenv;
     private final CountDownLatch stopRequested = new CountDownLatch(1);
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -223,6 +250,18 @@ public final class DhtCommand implements Callable<Integer> {
     DhtCommand(Launcher launcher, Stdin stdin) {
         this.launcher = launcher;
         this.stdin = stdin;
+    }
+
+    /** Generated identities get keys of this size: tests use smaller ones, which take less time. */
+    DhtCommand withRsaBits(int bits) {
+        this.rsaBits = bits;
+        return this;
+    }
+
+    /** The environment variables the command reads, instead of the process's. */
+    DhtCommand withEnvironment(Map<String, String> variables) {
+        this.environment = variables::get;
+        return this;
     }
 
     /** The node configuration the options ask for. */
@@ -258,9 +297,19 @@ public final class DhtCommand implements Callable<Integer> {
         if (service && json) {
             throw new ParameterException(spec.commandLine(), "--service runs no console, so it prints no JSON");
         }
+        checkIdentityOptions();
         // the console takes the logs over before the node starts, so its start-up lines stay quiet
         LogSwitch logs = service ? LogSwitch.inMemory() : LogbackSwitch.install(verbose);
         DhtConfig config = toConfig();
+        Optional<Identity> identity;
+        try {
+            // before the node starts: a bad identity file stops the command before any socket opens
+            identity = identity();
+        } catch (IdentitySetup.Failure e) {
+            log.error(e.getMessage());
+            logs.close();
+            return 1;
+        }
         DhtNode node;
         try {
             node = launcher.start(config);
@@ -268,6 +317,9 @@ public final class DhtCommand implements Callable<Integer> {
             log.error("Cannot start the DHT node on port {}: {}", config.port(), e.getMessage());
             logs.close();
             return 1;
+        }
+        if (identity.isPresent()) {
+            node = withIdentity(node, identity.get());
         }
         running = node;
         Thread hook = new Thread(this::stopOnSignal, "carillon-shutdown");
@@ -288,9 +340,55 @@ public final class DhtCommand implements Callable<Integer> {
         return status;
     }
 
+    private void checkIdentityOptions() {
+        if (generateIdentity && identityPath != null) {
+            throw new ParameterException(
+                    spec.commandLine(), "-i generates an identity and --identity loads or creates one: give only one");
+        }
+        if (identityPath == null) {
+            return;
+        }
+        if (identityPath.toString().isEmpty()) {
+            throw new ParameterException(spec.commandLine(), "--identity needs a PATH, e.g. ~/.carillon/id");
+        }
+        if (Files.isDirectory(identityPath)) {
+            throw new ParameterException(
+                    spec.commandLine(),
+                    "--identity " + identityPath + " is a directory; give the files' PATH without their"
+                            + " endings, e.g. " + identityPath.resolve("id") + " for id.pem and id.crt there");
+        }
+    }
+
+    private Optional<Identity> identity() throws IdentitySetup.Failure {
+        if (identityPath == null && !generateIdentity) {
+            return Optional.empty();
+        }
+        IdentitySetup setup = new IdentitySetup(
+                environment, rsaBits, random, spec.commandLine().getErr());
+        return Optional.of(generateIdentity ? setup.createForThisRun() : setup.loadOrCreate(identityPath));
+    }
+
+    /**
+     * Puts the identity layer on the node and announces our certificate where other nodes look
+     * for it. With no node to store it yet, the permanent put stays and is announced once nodes
+     * answer.
+     */
+    private DhtNode withIdentity(DhtNode node, Identity identity) {
+        SecureDht secure = new SecureDht(node, identity, random);
+        secure.publishCertificate().whenComplete((ok, error) -> {
+            if (error == null) {
+                log.info("Certificate of public key {} published", identity.id());
+            } else {
+                log.info("Certificate of public key {} not published yet: {}", identity.id(), error.getMessage());
+            }
+        });
+        return new SecureNode(node, secure);
+    }
+
     private int runService(DhtNode node) throws InterruptedException {
         InfoHash id = node.nodeId();
         log.info("Carillon DHT node {} listening on port {}", id, node.port());
+        node.secure().ifPresent(s -> log.info("Public key ID {}", s.identity().id()));
         if (statusInterval.isZero()) {
             stopRequested.await();
         } else {
@@ -307,7 +405,8 @@ public final class DhtCommand implements Callable<Integer> {
             try (InteractiveConsole terminal = InteractiveConsole.open(verbs);
                     LogSwitch.Redirect aboveThePrompt = logs.redirect(terminal.sink());
                     ConsoleSession session = session(node, config, terminal.sink(), verbs, logs)) {
-                session.output().started(node.nodeId(), node.port());
+                session.output()
+                        .started(node.nodeId(), node.port(), node.secure().map(SecureDht::identity));
                 terminal.run(session);
                 session.output().stopping();
             }
@@ -316,7 +415,7 @@ public final class DhtCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         try (ConsoleSession session = session(node, config, ConsoleSink.of(out, err), VerbTable.standard(), logs)) {
-            session.output().started(node.nodeId(), node.port());
+            session.output().started(node.nodeId(), node.port(), node.secure().map(SecureDht::identity));
             if (!config.bootstrap().isEmpty() && !ScriptConsole.awaitConnected(node, timeout)) {
                 session.output()
                         .info(

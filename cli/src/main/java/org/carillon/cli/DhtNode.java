@@ -3,25 +3,23 @@ package org.carillon.cli;
 import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.function.Consumer;
+import java.util.Optional;
+import org.carillon.dht.Dht;
 import org.carillon.dht.DhtRunner;
-import org.carillon.dht.Field;
 import org.carillon.dht.InfoHash;
-import org.carillon.dht.ListenHandle;
 import org.carillon.dht.NodeMetrics;
-import org.carillon.dht.Query;
 import org.carillon.dht.SearchStatus;
 import org.carillon.dht.Value;
-import org.carillon.dht.ValueListener;
+import org.carillon.dht.secure.SecureDht;
 import org.carillon.dht.wire.Family;
 import org.carillon.dht.wire.NodeInfo;
 
 /**
  * What {@code carillon dht} and its console need of a running node: the operations of {@link
- * DhtRunner}, so that tests can run the command and its console against a fake.
+ * DhtRunner}, so that tests can run the command and its console against a fake. Its get, put and
+ * listen are {@link Dht}'s, so a {@link SecureDht} can wrap any of them ({@link SecureNode}).
  */
-interface DhtNode {
+interface DhtNode extends Dht {
     InfoHash nodeId();
 
     int port();
@@ -38,19 +36,17 @@ interface DhtNode {
 
     void bootstrap(InetSocketAddress address);
 
-    CompletableFuture<List<Value>> get(InfoHash key, Query where, Consumer<List<Value>> onValues);
-
-    CompletableFuture<List<Map<Field, Object>>> query(InfoHash key, Query query);
-
-    CompletableFuture<Long> put(InfoHash key, Value value, boolean permanent);
-
-    void cancelPut(InfoHash key, long valueId);
-
-    ListenHandle listen(InfoHash key, Query where, ValueListener listener);
-
     boolean cancelListen(InfoHash key, long token);
 
     void close();
+
+    /**
+     * The identity layer, when the node runs with one ({@code --identity}): values received are
+     * then checked by it and {@code s} and {@code e} put through it.
+     */
+    default Optional<SecureDht> secure() {
+        return Optional.empty();
+    }
 
     /** The node behind {@code runner}. */
     static DhtNode of(DhtRunner runner) {

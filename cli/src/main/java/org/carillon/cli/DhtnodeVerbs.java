@@ -155,6 +155,8 @@ final class DhtnodeVerbs {
                         2,
                         2,
                         DhtnodeVerbs::cancelPut))
+                .register(SecureVerbs.putSigned())
+                .register(SecureVerbs.putEncrypted())
                 .register(Verb.of(
                         "cc",
                         Section.DHT,
@@ -163,9 +165,6 @@ final class DhtnodeVerbs {
                         0,
                         0,
                         DhtnodeVerbs::connectivityChanged));
-        for (String verb : List.of("s", "e")) {
-            table.register(unavailable(verb, "signed and encrypted puts come with the identity layer"));
-        }
         for (String verb : List.of("pst", "psx", "psp", "stt", "stp", "rs", "rp")) {
             table.register(unavailable(verb, "the DHT proxy commands come with the proxy"));
         }
@@ -216,7 +215,10 @@ final class DhtnodeVerbs {
                                 node.isConnected(Family.IPV4),
                                 node.isConnected(Family.IPV6),
                                 v4,
-                                searches.size() - v4));
+                                searches.size() - v4,
+                                node.secure()
+                                        .map(s -> new ConsoleOutput.IdentityStatus(
+                                                s.identity(), s.badSignatures(), s.undecryptable()))));
     }
 
     private static void bootstrap(Invocation call) {
@@ -336,7 +338,7 @@ final class DhtnodeVerbs {
     }
 
     /** The failure message of an operation, or null when it succeeded; marks the session failed. */
-    private static String failure(Invocation call, Throwable error) {
+    static String failure(Invocation call, Throwable error) {
         if (error == null) {
             return null;
         }

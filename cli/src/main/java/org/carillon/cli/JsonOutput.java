@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -16,6 +17,7 @@ import org.carillon.dht.InfoHash;
 import org.carillon.dht.NodeMetrics;
 import org.carillon.dht.SearchStatus;
 import org.carillon.dht.Value;
+import org.carillon.dht.crypto.Identity;
 import org.carillon.dht.wire.Family;
 import org.carillon.dht.wire.NodeInfo;
 
@@ -35,11 +37,17 @@ final class JsonOutput implements ConsoleOutput {
     }
 
     @Override
-    public void started(InfoHash id, int port) {
+    public void started(InfoHash id, int port, Optional<Identity> identity) {
         ObjectNode o = event(null, "node");
         o.put("id", id.toString());
         o.put("port", port);
+        identity.ifPresent(i -> publicKey(o, i));
         emit(o);
+    }
+
+    private static void publicKey(ObjectNode o, Identity identity) {
+        o.put("public_key_id", identity.id().toString());
+        o.put("public_key_long_id", HexFormat.of().formatHex(identity.longId()));
     }
 
     @Override
@@ -77,6 +85,22 @@ final class JsonOutput implements ConsoleOutput {
         ObjectNode o = done(call, "put", key, took, error);
         o.put("id", Long.toHexString(valueId));
         o.put("permanent", permanent);
+        emit(o);
+    }
+
+    @Override
+    public void putSignedDone(Invocation call, InfoHash key, long valueId, Duration took, String error) {
+        ObjectNode o = done(call, "put_signed", key, took, error);
+        o.put("id", Long.toHexString(valueId));
+        emit(o);
+    }
+
+    @Override
+    public void putEncryptedDone(
+            Invocation call, InfoHash key, InfoHash recipient, long valueId, Duration took, String error) {
+        ObjectNode o = done(call, "put_encrypted", key, took, error);
+        o.put("id", Long.toHexString(valueId));
+        o.put("recipient", recipient.toString());
         emit(o);
     }
 
@@ -184,6 +208,12 @@ final class JsonOutput implements ConsoleOutput {
         counts(o.putObject("packets_in"), m.packetsIn());
         counts(o.putObject("packets_out"), m.packetsOut());
         counts(o.putObject("dropped"), m.drops());
+        n.identity().ifPresent(i -> {
+            publicKey(o, i.identity());
+            ObjectNode dropped = o.putObject("values_dropped");
+            dropped.put("bad_signature", i.badSignatures());
+            dropped.put("undecryptable", i.undecryptable());
+        });
         emit(o);
     }
 
@@ -331,10 +361,14 @@ final class JsonOutput implements ConsoleOutput {
             o.put("text", DhtnodeFormat.utf8(data));
         }
         if (v.isSigned()) {
+            o.put("signed", true);
             o.put("seq", v.seq());
             o.put("owner", v.ownerKeyId().toString());
         }
         if (v.recipient() != null) {
+            if (v.isSigned()) {
+                o.put("decrypted", true); // a clear, signed value addressed to someone came out of a decryption
+            }
             o.put("recipient", v.recipient().toString());
         }
         if (v.priority() != 0) {

@@ -1,6 +1,7 @@
 package org.carillon.cli;
 
 import java.time.Duration;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -12,6 +13,7 @@ import org.carillon.dht.InfoHash;
 import org.carillon.dht.NodeMetrics;
 import org.carillon.dht.SearchStatus;
 import org.carillon.dht.Value;
+import org.carillon.dht.crypto.Identity;
 import org.carillon.dht.wire.Family;
 import org.carillon.dht.wire.NodeInfo;
 
@@ -26,8 +28,19 @@ final class TextOutput implements ConsoleOutput {
     }
 
     @Override
-    public void started(InfoHash id, int port) {
-        sink.print("Carillon node " + id + " running on port " + port + "\n" + HELP_HINT + "\n");
+    public void started(InfoHash id, int port, Optional<Identity> identity) {
+        sink.print(runningLine(id, port)
+                + identity.map(i -> "\n" + publicKeyLines(i)).orElse("") + "\n" + HELP_HINT + "\n");
+    }
+
+    private static String runningLine(InfoHash id, int port) {
+        return "Carillon node " + id + " running on port " + port;
+    }
+
+    /** dhtnode's line, then the long id (SHA-256 of the key), by which OpenDHT 3 names keys. */
+    private static String publicKeyLines(Identity identity) {
+        return "Public key ID " + identity.id() + "\nPublic key long ID "
+                + HexFormat.of().formatHex(identity.longId());
     }
 
     @Override
@@ -78,6 +91,30 @@ final class TextOutput implements ConsoleOutput {
     public void putDone(Invocation call, InfoHash key, long valueId, boolean permanent, Duration took, String error) {
         sink.print("Put: " + (error == null ? "success" : "failure") + ", took " + DhtnodeFormat.duration(took)
                 + ". Value ID: " + Long.toHexString(valueId));
+    }
+
+    /** dhtnode's words, with their typos: {@code s} appends "s)" to a duration that has its unit. */
+    @Override
+    public void putSignedDone(Invocation call, InfoHash key, long valueId, Duration took, String error) {
+        sink.print("Put signed: " + (error == null ? "success" : "failure") + " (took " + DhtnodeFormat.duration(took)
+                + "s)");
+        reason(call, error);
+    }
+
+    /** dhtnode's words, with their typos: {@code e} never closes its parenthesis. */
+    @Override
+    public void putEncryptedDone(
+            Invocation call, InfoHash key, InfoHash recipient, long valueId, Duration took, String error) {
+        sink.print(
+                "Put encrypted: " + (error == null ? "success" : "failure") + " (took " + DhtnodeFormat.duration(took));
+        reason(call, error);
+    }
+
+    /** Why a signed or encrypted put failed (dhtnode does not say; a missing certificate is worth knowing). */
+    private void reason(Invocation call, String error) {
+        if (error != null) {
+            error(call, error);
+        }
     }
 
     @Override
@@ -133,13 +170,9 @@ final class TextOutput implements ConsoleOutput {
     @Override
     public void nodeSummary(Invocation call, NodeSummary n) {
         NodeMetrics m = n.metrics();
-        StringBuilder s = new StringBuilder()
-                .append("Carillon node ")
-                .append(n.id())
-                .append(" running on port ")
-                .append(n.port())
-                .append('\n')
-                .append(n.ongoingOperations())
+        StringBuilder s = new StringBuilder(runningLine(n.id(), n.port())).append('\n');
+        n.identity().ifPresent(i -> s.append(publicKeyLines(i.identity())).append('\n'));
+        s.append(n.ongoingOperations())
                 .append(" ongoing operations\n")
                 .append("Storage has ")
                 .append(m.storedValues())
@@ -160,6 +193,12 @@ final class TextOutput implements ConsoleOutput {
             new TreeMap<>(m.drops()).forEach((reason, count) -> reasons.add(reason + " " + count));
             s.append(reasons);
         }
+        n.identity()
+                .ifPresent(i -> s.append("\nValues dropped by the identity checks: ")
+                        .append(i.badSignatures())
+                        .append(" with a bad signature, ")
+                        .append(i.undecryptable())
+                        .append(" encrypted not for us or invalid"));
         sink.print(s.toString());
     }
 
@@ -291,10 +330,17 @@ final class TextOutput implements ConsoleOutput {
         sink.printError("Unknown command: " + DhtnodeFormat.printable(verb) + "\n" + HELP_HINT);
     }
 
+    /**
+     * One line per value: dhtnode's, then for signed values the owner's public key ID, which
+     * dhtnode does not show. Appended rather than inserted, so dhtnode's line stays a prefix.
+     */
     private static String valueLines(List<Value> values) {
         StringBuilder s = new StringBuilder();
         for (Value v : values) {
             s.append("\n\t").append(DhtnodeFormat.value(v));
+            if (v.isSigned()) {
+                s.append(" owner ").append(v.ownerKeyId());
+            }
         }
         return s.toString();
     }

@@ -11,8 +11,8 @@ import java.util.Objects;
  * @param minArgs arguments required after the name
  * @param maxArgs arguments allowed after the name; {@link #FREE_TEXT} when the rest of the line
  *     is free text (a query)
- * @param listed whether {@code h} shows it; unlisted verbs still run (dhtnode's proxy and
- *     identity verbs, which only explain that they are not available)
+ * @param listed whether {@code h} shows it; unlisted verbs still run (dhtnode's proxy
+ *     verbs, which only explain that they are not available)
  */
 record Verb(
         String name,

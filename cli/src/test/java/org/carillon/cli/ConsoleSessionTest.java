@@ -392,8 +392,6 @@ class ConsoleSessionTest {
                 "b localhost                         | b: expected HOST:PORT, got 'localhost'. Syntax: b <ip:port>",
                 "b 127.0.0.1:99999                   | b: expected HOST:PORT with PORT in 1..65535",
                 "p \"unterminated                    | unterminated quote starting at column 3",
-                "s testkey hello                     | s: signed and encrypted puts come with the identity layer; not available yet",
-                "e testkey 00 hello                  | e: signed and encrypted puts come with the identity layer",
                 "pst 8080                            | pst: the DHT proxy commands come with the proxy; not available yet",
             })
     void badArgumentsAreExplainedAndTheConsoleGoesOn(String line, String message) {

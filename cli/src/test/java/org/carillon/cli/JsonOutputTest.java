@@ -122,7 +122,20 @@ class JsonOutputTest {
         assertThat(values).hasSize(3);
         JsonNode s = values.get(0);
         assertThat(fields(s))
-                .containsExactly("data", "id", "owner", "priority", "recipient", "seq", "text", "type", "user_type");
+                .containsExactly(
+                        "data",
+                        "decrypted",
+                        "id",
+                        "owner",
+                        "priority",
+                        "recipient",
+                        "seq",
+                        "signed",
+                        "text",
+                        "type",
+                        "user_type");
+        assertThat(s.get("signed").asBoolean()).isTrue();
+        assertThat(s.get("decrypted").asBoolean()).isTrue();
         assertThat(s.get("id").asText()).isEqualTo("ffffffffffffffff");
         assertThat(s.get("text").asText()).isEqualTo("héllo");
         assertThat(Base64.getDecoder().decode(s.get("data").asText()))

@@ -38,7 +38,7 @@ import org.slf4j.LoggerFactory;
  * A running node on real UDP sockets: the thread-safe face of the single-threaded core.
  * Every call is posted onto the node's event loop.
  */
-public final class DhtRunner implements AutoCloseable {
+public final class DhtRunner implements Dht, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(DhtRunner.class);
 
     private final EventLoop loop;
@@ -235,21 +235,12 @@ public final class DhtRunner implements AutoCloseable {
 
     // ---------------------------------------------------------------- operations
 
-    /** All values stored at {@code key}. */
-    public CompletableFuture<List<Value>> get(InfoHash key) {
-        return get(key, Query.ALL, values -> {});
-    }
-
-    /** The values at {@code key} that meet {@code where}'s conditions (its select must be empty). */
-    public CompletableFuture<List<Value>> get(InfoHash key, Query where) {
-        return get(key, where, values -> {});
-    }
-
     /**
      * Gets the values at {@code key} matching {@code where}, handing each batch to {@code
      * onValues} as it arrives (each value once); the future completes with all of them when the
      * 8 closest nodes answered, or fails with {@link DhtException} when no node could be asked.
      */
+    @Override
     public CompletableFuture<List<Value>> get(InfoHash key, Query where, Consumer<List<Value>> onValues) {
         if (!where.select().isEmpty()) {
             throw new IllegalArgumentException("get returns whole values: use query() for a select");
@@ -274,6 +265,7 @@ public final class DhtRunner implements AutoCloseable {
     }
 
     /** Runs a query with a select: one row of the selected fields per matching value. */
+    @Override
     public CompletableFuture<List<Map<Field, Object>>> query(InfoHash key, Query query) {
         if (query.select().isEmpty()) {
             throw new IllegalArgumentException("query needs a select: use get() for whole values");
@@ -294,17 +286,13 @@ public final class DhtRunner implements AutoCloseable {
         return result;
     }
 
-    /** Announces a value for its type's lifetime; see {@link #put(InfoHash, Value, boolean)}. */
-    public CompletableFuture<Long> put(InfoHash key, Value value) {
-        return put(key, value, false);
-    }
-
     /**
      * Stores {@code value} on the 8 nodes closest to {@code key}, giving it a random id when its
      * id is 0. The future completes with the id once they acknowledged, or fails with {@link
      * DhtException}. A permanent put keeps refreshing the value before it expires until {@link
      * #cancelPut}.
      */
+    @Override
     public CompletableFuture<Long> put(InfoHash key, Value value, boolean permanent) {
         CompletableFuture<Long> result = new CompletableFuture<>();
         loop.post(() -> {
@@ -325,6 +313,7 @@ public final class DhtRunner implements AutoCloseable {
     }
 
     /** Stops refreshing a permanent put. */
+    @Override
     public void cancelPut(InfoHash key, long valueId) {
         loop.post(() -> core.cancelPut(key, valueId));
     }
@@ -333,6 +322,7 @@ public final class DhtRunner implements AutoCloseable {
      * Listens at {@code key}: {@code listener} hears of values already there and of new,
      * refreshed-then-expired ones, on a thread of its own (never the node's).
      */
+    @Override
     public ListenHandle listen(InfoHash key, Query where, ValueListener listener) {
         ValueListener onCallbacks = (values, expired) -> callbacks.execute(() -> listener.onValues(values, expired));
         long token = call(() -> core.listen(key, where, onCallbacks));

@@ -95,7 +95,9 @@ public final class Storage {
         Outcome outcome;
         Value accepted;
         if (old != null) {
-            if (type.editPolicy().allows(key, old.value, value, source)) {
+            if (types.get(old.value.type()).editPolicy().allows(key, old.value, value, source)) {
+                // The stored value's type decides (as OpenDHT's getType(lv->type)): a replacement
+                // cannot pick a laxer policy by naming another type.
                 accepted = value;
                 outcome = Outcome.EDITED;
             } else {

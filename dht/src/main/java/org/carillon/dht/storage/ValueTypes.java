@@ -39,8 +39,9 @@ public final class ValueTypes {
     private final ValueType fallback;
 
     private ValueTypes() {
-        fallback = new ValueType(
-                -1, "Unregistered", DEFAULT_EXPIRATION, (k, v, s) -> v, (k, a, b, s) -> a.equals(b) || !a.isSigned());
+        // OpenDHT answers unknown ids with the bare USER_DATA type: any value is stored, none is
+        // ever edited (identical content is a refresh, handled before the edit policy).
+        fallback = new ValueType(-1, "Unregistered", DEFAULT_EXPIRATION, (k, v, s) -> v, (k, a, b, s) -> false);
     }
 
     /** A registry holding the types of OpenDHT 2.4.12 (§9.3). */
@@ -70,7 +71,7 @@ public final class ValueTypes {
         types.put(type.id(), type);
     }
 
-    /** The type of that id, or the permissive 10-minute type OpenDHT applies to unknown ids. */
+    /** The type of that id, or the 10-minute type OpenDHT applies to unknown ids (stores all, edits none). */
     public ValueType get(int id) {
         return types.getOrDefault(id, fallback);
     }

@@ -41,6 +41,33 @@ public final class WireCodec {
         return w.toByteArray();
     }
 
+    /**
+     * What an encrypted value encrypts (§11.3): {@code {body: <to-sign map>, sig: bin}}, i.e.
+     * the {@code dat} map of the signed value.
+     */
+    public static byte[] encryptionPlaintext(Value signed) {
+        if (!signed.isSigned() || signed.isEncrypted()) {
+            throw new IllegalArgumentException("only a clear signed value can be encrypted");
+        }
+        MsgpackWriter w = new MsgpackWriter(96 + signed.data().length + signed.owner().length);
+        w.mapHeader(2).str("body");
+        WireEncoder.toSign(w, signed);
+        w.str("sig").bin(signed.signature());
+        return w.toByteArray();
+    }
+
+    /**
+     * The value an encrypted value's plaintext holds, with the outer value's id and priority;
+     * empty when the plaintext is no valid {@code {body, sig}} map.
+     */
+    public static java.util.Optional<Value> decodeEncryptionPlaintext(Value encrypted, byte[] plaintext) {
+        try {
+            return java.util.Optional.of(WireDecoder.decryptedValue(encrypted.id(), encrypted.priority(), plaintext));
+        } catch (RuntimeException e) {
+            return java.util.Optional.empty();
+        }
+    }
+
     /** The packed size of a value on the wire. */
     public static int packedSize(Value value) {
         return WireEncoder.packValue(value).length;

@@ -226,6 +226,25 @@ final class WireDecoder {
         return values;
     }
 
+    /** The clear value inside an encrypted one; throws on anything that is not a {@code {body, sig}} map. */
+    static Value decryptedValue(long id, int priority, byte[] plaintext) {
+        try {
+            Object dat = MsgpackReader.parse(plaintext);
+            Map<Object, Object> wrapper = new java.util.HashMap<>();
+            wrapper.put("id", id);
+            wrapper.put("dat", dat);
+            if (priority != 0) {
+                wrapper.put("p", (long) priority);
+            }
+            if (!(dat instanceof Map<?, ?>)) {
+                throw new IllegalArgumentException("the plaintext is no map");
+            }
+            return value(wrapper);
+        } catch (MsgpackReader.Malformed | Bad e) {
+            throw new IllegalArgumentException("malformed encrypted body: " + e.getMessage(), e);
+        }
+    }
+
     static Value value(Object o) throws Bad {
         Map<?, ?> v = map(o, "value");
         long id = uint(v.get("id"), "value id");

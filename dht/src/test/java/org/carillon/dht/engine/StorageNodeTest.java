@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
 import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -12,6 +14,7 @@ import org.carillon.dht.Field;
 import org.carillon.dht.InfoHash;
 import org.carillon.dht.Query;
 import org.carillon.dht.Value;
+import org.carillon.dht.crypto.ValueSigning;
 import org.carillon.dht.sim.SimulatedNetwork;
 import org.carillon.dht.sim.VirtualScheduler;
 import org.carillon.dht.storage.ValueTypes;
@@ -25,6 +28,7 @@ import org.carillon.dht.wire.Message.Refresh;
 import org.carillon.dht.wire.Message.Reply;
 import org.carillon.dht.wire.Message.Update;
 import org.carillon.dht.wire.Message.UpdateIds;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -38,6 +42,18 @@ class StorageNodeTest {
     NodeCore node;
     InetSocketAddress nodeAddress;
     RawPeer peer;
+    /** Signers of values: the owner of a value and someone else. */
+    static KeyPair owner;
+
+    static KeyPair other;
+
+    @BeforeAll
+    static void keys() throws Exception {
+        KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
+        g.initialize(2048);
+        owner = g.generateKeyPair();
+        other = g.generateKeyPair();
+    }
 
     @BeforeEach
     void start() throws Exception {
@@ -255,5 +271,94 @@ class StorageNodeTest {
         assertThat(node.routingNodes(org.carillon.dht.wire.Family.IPV4))
                 .extracting(n -> n.id())
                 .containsExactly(peer.id);
+    }
+
+    // ------------------------------------------------------------ edits of stored values (§9.3)
+
+    static final long EDITED_ID = 0x5eed;
+
+    Value signedText(String s, KeyPair key, int seq) {
+        return ValueSigning.sign(text(EDITED_ID, s, 0), key, seq);
+    }
+
+    /** Puts {@code values} in order with one token; every put is acknowledged, stored or not. */
+    void putInOrder(Value... values) {
+        byte[] token = token();
+        for (Value v : values) {
+            long tid = peer.send(new Put(peer.id, KEY, List.of(v), null, token), nodeAddress);
+            clock.runFor(100);
+            assertThat(peer.messages(Reply.class, tid))
+                    .extracting(Reply::valueId)
+                    .containsExactly(v.id());
+        }
+    }
+
+    List<Value> storedUnderEditedId() {
+        long tid = peer.send(
+                new Get(peer.id, KEY, new Query(List.of(), List.of(Query.Condition.id(EDITED_ID))), List.of()),
+                nodeAddress);
+        clock.runFor(100);
+        return peer.messages(Reply.class, tid).get(0).values();
+    }
+
+    long refusedEdits() {
+        return node.metrics().dropped("put-rejected-by-policy");
+    }
+
+    @Test
+    void theOwnerReplacesItsSignedValueWithAHigherSeq() {
+        Value original = signedText("original", owner, 5);
+        Value edited = signedText("edited", owner, 6);
+        putInOrder(original, edited);
+        assertThat(storedUnderEditedId()).containsExactly(edited);
+        assertThat(refusedEdits()).isZero();
+    }
+
+    @Test
+    void aSignedValueIsNotRolledBackToALowerSeq() {
+        Value original = signedText("original", owner, 5);
+        putInOrder(original, signedText("rolled back", owner, 4), signedText("rolled back", owner, 0));
+        assertThat(storedUnderEditedId()).containsExactly(original);
+        assertThat(refusedEdits()).isEqualTo(2);
+    }
+
+    @Test
+    void theSameSeqWithOtherContentIsRefusedButTheSameValueRefreshes() {
+        Value original = signedText("original", owner, 5);
+        putInOrder(original, signedText("other content", owner, 5), original);
+        assertThat(storedUnderEditedId()).containsExactly(original);
+        assertThat(refusedEdits()).isEqualTo(1);
+    }
+
+    @Test
+    void anotherOwnerCannotOverwriteASignedValueWhateverItsSeqOrType() {
+        Value original = signedText("original", owner, 5);
+        putInOrder(original);
+        for (int type : new int[] {0, 1, 3, 5, 2, 8, 4242}) {
+            Value hijack = ValueSigning.sign(text(EDITED_ID, "hijack", type), other, 6);
+            putInOrder(hijack);
+        }
+        putInOrder(text(EDITED_ID, "unsigned", 0), text(EDITED_ID, "unsigned", 4242));
+        assertThat(storedUnderEditedId()).containsExactly(original);
+        assertThat(refusedEdits()).isEqualTo(9);
+    }
+
+    @Test
+    void anUnsignedValueIsNotReplacedUnderAnotherType() {
+        Value original = text(EDITED_ID, "original", 0);
+        putInOrder(original, text(EDITED_ID, "overwritten", 4242));
+        assertThat(storedUnderEditedId()).containsExactly(original);
+        assertThat(refusedEdits()).isEqualTo(1);
+    }
+
+    @Test
+    void valuesOfAnUnregisteredTypeAreNeverEditedEvenByTheirOwner() {
+        Value unsigned = text(EDITED_ID, "original", 4242);
+        putInOrder(unsigned, text(EDITED_ID, "overwritten", 4242), unsigned);
+        assertThat(storedUnderEditedId()).containsExactly(unsigned);
+
+        Value signed = ValueSigning.sign(text(EDITED_ID + 1, "original", 4242), owner, 5);
+        putInOrder(signed, ValueSigning.sign(text(EDITED_ID + 1, "edited", 4242), owner, 6));
+        assertThat(refusedEdits()).isEqualTo(2);
     }
 }

@@ -36,6 +36,9 @@ public final class DhtnodeConsole {
             "^OpenDHT node ([0-9a-f]{40}) running on (?:port (\\d+)|IPv4 port (\\d+), IPv6 port (\\d+))$");
     static final Pattern PUBLIC_KEY_ID = Pattern.compile("^Public key ID ([0-9a-f]{40})$");
     static final Pattern PUT_RESULT = Pattern.compile("^Put: (success|failure), took (.+)\\. Value ID: ([0-9a-f]+)$");
+    /** {@code s} and {@code e} print their own line, with no value id. */
+    static final Pattern SECURE_PUT_RESULT = Pattern.compile("^Put (signed|encrypted): (success|failure) \\(took ");
+
     static final Pattern GET_FOUND = Pattern.compile("^Get: found (\\d+) value\\(s\\) after (.+) \\(total (\\d+)\\)$");
     static final Pattern GET_DONE = Pattern.compile("^Get: (completed|failure), took (.+) \\(total (\\d+)\\)$");
     static final Pattern LISTENING = Pattern.compile("^Listening, token: (\\d+)$");

@@ -52,6 +52,7 @@ public final class DhtnodeProcess implements AutoCloseable {
         private Path saveIdentity;
         private Path certificate;
         private Path privateKey;
+        private String privateKeyPassword;
         private boolean verbose = true;
         private boolean peerDiscoveryInPrivateNetwork;
         private String name = "dhtnode";
@@ -104,6 +105,12 @@ public final class DhtnodeProcess implements AutoCloseable {
         public Options identity(Path certificate, Path privateKey) {
             this.certificate = certificate;
             this.privateKey = privateKey;
+            return this;
+        }
+
+        /** {@code --privkey-password}: the password of an encrypted {@code --privkey}. */
+        public Options privateKeyPassword(String password) {
+            this.privateKeyPassword = password;
             return this;
         }
 
@@ -163,6 +170,10 @@ public final class DhtnodeProcess implements AutoCloseable {
                 cmd.add(certificate.toString());
                 cmd.add("--privkey");
                 cmd.add(privateKey.toString());
+            }
+            if (privateKeyPassword != null) {
+                cmd.add("--privkey-password");
+                cmd.add(privateKeyPassword);
             }
             if (verbose) {
                 cmd.add("-v");
@@ -291,6 +302,11 @@ public final class DhtnodeProcess implements AutoCloseable {
         return process.isAlive();
     }
 
+    /** The exit code once the process ended (128 + signal when a signal killed it), waiting at most {@code timeout}. */
+    public java.util.OptionalInt awaitExit(Duration timeout) {
+        return process.awaitExit(timeout);
+    }
+
     /** Current end of the output; pass it to {@link #awaitLineAfter} to look only at later lines. */
     public int mark() {
         return process.output().mark();
@@ -330,6 +346,28 @@ public final class DhtnodeProcess implements AutoCloseable {
     /** {@code pp KEY TEXT}: permanent put (dhtnode keeps refreshing it). */
     public PutResult putPermanent(String key, String text) {
         return put("pp", key, text, DEFAULT_TIMEOUT);
+    }
+
+    /** {@code s KEY TEXT}: a text/plain value signed with the node's identity; true on success. */
+    public boolean putSigned(String key, String text, Duration timeout) {
+        checkWord("key", key);
+        checkWord("text", text);
+        int mark = send("s " + key + " " + text);
+        return process.output()
+                .awaitMatch(mark, DhtnodeConsole.SECURE_PUT_RESULT, timeout)
+                .group(2)
+                .equals("success");
+    }
+
+    /** {@code e KEY DEST TEXT}: TEXT signed and encrypted for the key whose id is DEST; true on success. */
+    public boolean putEncrypted(String key, InfoHash recipient, String text, Duration timeout) {
+        checkWord("key", key);
+        checkWord("text", text);
+        int mark = send("e " + key + " " + recipient + " " + text);
+        return process.output()
+                .awaitMatch(mark, DhtnodeConsole.SECURE_PUT_RESULT, timeout)
+                .group(2)
+                .equals("success");
     }
 
     public PutResult put(String verb, String key, String text, Duration timeout) {

@@ -1,5 +1,6 @@
 package org.carillon.dht.interop;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -8,11 +9,16 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.security.cert.CertificateException;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 import java.util.regex.MatchResult;
@@ -27,8 +33,10 @@ import org.carillon.dht.interop.OutputLines.LineMatch;
  * request carries an id, so operations may overlap (unlike the dhtnode console).
  *
  * <p>Limits of the 2.4.12 bindings: no permanent, signed or encrypted puts, no value type on
- * values read back (only id, data and user type), and gets/puts complete only when the whole
- * search does (≈1 s; up to ~10 s when a known peer vanished).
+ * values read back (only id, data, user type and, for signed values, seq, owner and recipient),
+ * no way to load a private key (an identity can only be generated in Python, see {@link
+ * Options#identityBits}), and gets/puts complete only when the whole search does (≈1 s; up to
+ * ~10 s when a known peer vanished).
  */
 public final class PythonOpendhtNode implements AutoCloseable {
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(20);
@@ -42,10 +50,23 @@ public final class PythonOpendhtNode implements AutoCloseable {
     private final int port;
     private final AtomicInteger requests = new AtomicInteger();
 
-    /** A value as the Python node reports it. {@code userType} is "" when the value has none. */
-    public record PeerValue(long id, byte[] data, String userType) {
+    /**
+     * A value as the Python node reports it. {@code userType} is "" when the value has none;
+     * {@code owner} (the signer's public-key id) is null for unsigned values, {@code seq} then 0;
+     * {@code recipient} is non-null for a value addressed to a key (one the node decrypted).
+     */
+    public record PeerValue(long id, byte[] data, String userType, InfoHash owner, int seq, InfoHash recipient) {
+        public PeerValue(long id, byte[] data, String userType) {
+            this(id, data, userType, null, 0, null);
+        }
+
         public String text() {
             return new String(data, StandardCharsets.UTF_8);
+        }
+
+        /** Signed, and the node verified the signature (OpenDHT drops the others before reporting). */
+        public boolean signed() {
+            return owner != null;
         }
 
         public String idHex() {
@@ -54,7 +75,13 @@ public final class PythonOpendhtNode implements AutoCloseable {
 
         @Override
         public boolean equals(Object o) {
-            return o instanceof PeerValue v && v.id == id && Arrays.equals(v.data, data) && v.userType.equals(userType);
+            return o instanceof PeerValue v
+                    && v.id == id
+                    && Arrays.equals(v.data, data)
+                    && v.userType.equals(userType)
+                    && Objects.equals(v.owner, owner)
+                    && v.seq == seq
+                    && Objects.equals(v.recipient, recipient);
         }
 
         @Override
@@ -64,7 +91,9 @@ public final class PythonOpendhtNode implements AutoCloseable {
 
         @Override
         public String toString() {
-            return "PeerValue[id:" + idHex() + " utype:" + userType + " data:"
+            return "PeerValue[id:" + idHex() + " utype:" + userType
+                    + (owner == null ? "" : " signed (v" + seq + ") by " + owner)
+                    + (recipient == null ? "" : " for " + recipient) + " data:"
                     + HexFormat.of().formatHex(data) + "]";
         }
     }
@@ -73,6 +102,9 @@ public final class PythonOpendhtNode implements AutoCloseable {
 
     public record ListenEvent(boolean expired, PeerValue value) {}
 
+    /** The node's identity: its public-key id and its (self-signed) certificate. */
+    public record PeerIdentity(InfoHash publicKeyId, X509Certificate certificate) {}
+
     /** How to start the node; every setter returns {@code this}. */
     public static final class Options {
         private int port;
@@ -80,6 +112,7 @@ public final class PythonOpendhtNode implements AutoCloseable {
         private long networkId;
         private boolean noRateLimit;
         private boolean dhtLog = true;
+        private int identityBits;
         private String name = "pydht";
         private Duration startTimeout = Duration.ofSeconds(20);
 
@@ -113,6 +146,16 @@ public final class PythonOpendhtNode implements AutoCloseable {
         /** Whether OpenDHT's own log goes to {@code target/interop/<name>-<port>-opendht.log} (default on). */
         public Options dhtLog(boolean on) {
             this.dhtLog = on;
+            return this;
+        }
+
+        /**
+         * Gives the node an identity ({@code DhtConfig.setIdentity}): a fresh RSA key of that many
+         * bits with a self-signed certificate, made by the node itself (2048 is quick; 4096, OpenDHT's
+         * default, takes seconds). 0 (default): no identity.
+         */
+        public Options identityBits(int bits) {
+            this.identityBits = bits;
             return this;
         }
 
@@ -159,6 +202,10 @@ public final class PythonOpendhtNode implements AutoCloseable {
             }
             if (options.noRateLimit) {
                 cmd.add("--no-rate-limit");
+            }
+            if (options.identityBits > 0) {
+                cmd.add("--identity-bits");
+                cmd.add(Integer.toString(options.identityBits));
             }
             String name = options.name + "-" + port;
             if (options.dhtLog) {
@@ -297,12 +344,12 @@ public final class PythonOpendhtNode implements AutoCloseable {
         int mark = process.output().mark();
         String req = request("get", where.isEmpty() ? hexKey : hexKey + " " + where);
         LineMatch done = awaitReply(mark, "GET", req, "(OK|FAIL) (\\d+)", timeout);
-        Pattern value = Pattern.compile("^VALUE " + req + " ([0-9a-f]+) (\\S+) (\\S+)$");
+        Pattern value = Pattern.compile("^VALUE " + req + " ([0-9a-f]+) (\\S+) (\\S+) (\\S+)$");
         List<PeerValue> values = new ArrayList<>();
         for (String line : process.output().range(mark, done.index())) {
             Matcher m = value.matcher(line);
             if (m.matches()) {
-                values.add(peerValue(m.group(1), m.group(2), m.group(3)));
+                values.add(peerValue(m.group(1), m.group(2), m.group(3), m.group(4)));
             }
         }
         return values;
@@ -319,6 +366,24 @@ public final class PythonOpendhtNode implements AutoCloseable {
         String req = request("listen", hexKey);
         awaitReply(mark, "LISTENING", req, "", DEFAULT_TIMEOUT);
         return new Listen(req, mark);
+    }
+
+    /** The identity the node was started with ({@link Options#identityBits}), or empty. */
+    public Optional<PeerIdentity> identity() {
+        int mark = process.output().mark();
+        String req = request("identity", "");
+        LineMatch m = awaitReply(mark, "IDENTITY", req, "(\\S+) (\\S+)", DEFAULT_TIMEOUT);
+        if (m.group(1).equals("-")) {
+            return Optional.empty();
+        }
+        try {
+            byte[] pem = HexFormat.of().parseHex(m.group(2));
+            X509Certificate cert = (X509Certificate)
+                    CertificateFactory.getInstance("X.509").generateCertificate(new ByteArrayInputStream(pem));
+            return Optional.of(new PeerIdentity(InfoHash.fromHex(m.group(1)), cert));
+        } catch (CertificateException e) {
+            throw new AssertionError(process.name() + " reported a certificate that does not parse: " + e, e);
+        }
     }
 
     /** The node's IPv4 routing table: ids of the nodes it knows. */
@@ -364,7 +429,7 @@ public final class PythonOpendhtNode implements AutoCloseable {
 
         private Listen(String req, int mark) {
             this.req = req;
-            this.event = Pattern.compile("^EVENT " + req + " (NEW|EXPIRED) ([0-9a-f]+) (\\S+) (\\S+)$");
+            this.event = Pattern.compile("^EVENT " + req + " (NEW|EXPIRED) ([0-9a-f]+) (\\S+) (\\S+) (\\S+)$");
             this.start = mark;
             this.cursor = mark;
         }
@@ -418,7 +483,8 @@ public final class PythonOpendhtNode implements AutoCloseable {
         }
 
         private ListenEvent toEvent(MatchResult m) {
-            return new ListenEvent(m.group(1).equals("EXPIRED"), peerValue(m.group(2), m.group(3), m.group(4)));
+            return new ListenEvent(
+                    m.group(1).equals("EXPIRED"), peerValue(m.group(2), m.group(3), m.group(4), m.group(5)));
         }
 
         /** Cancels the listen. */
@@ -434,9 +500,27 @@ public final class PythonOpendhtNode implements AutoCloseable {
         }
     }
 
-    private static PeerValue peerValue(String idHex, String dataHex, String userType) {
+    private static final Pattern SIGNED = Pattern.compile("signed:(\\d+):([0-9a-f]{40})(?::([0-9a-f]{40}))?");
+
+    /** Parses the driver's VALUE/EVENT fields; {@code security} is "-" or "signed:SEQ:OWNER[:RECIPIENT]". */
+    static PeerValue peerValue(String idHex, String dataHex, String userType, String security) {
         byte[] data = dataHex.equals("-") ? new byte[0] : HexFormat.of().parseHex(dataHex);
-        return new PeerValue(Long.parseUnsignedLong(idHex, 16), data, userType.equals("-") ? "" : userType);
+        long id = Long.parseUnsignedLong(idHex, 16);
+        String utype = userType.equals("-") ? "" : userType;
+        if (security.equals("-")) {
+            return new PeerValue(id, data, utype);
+        }
+        Matcher m = SIGNED.matcher(security);
+        if (!m.matches()) {
+            throw new AssertionError("unexpected security field from the driver: " + security);
+        }
+        return new PeerValue(
+                id,
+                data,
+                utype,
+                InfoHash.fromHex(m.group(2)),
+                Integer.parseInt(m.group(1)),
+                m.group(3) == null ? null : InfoHash.fromHex(m.group(3)));
     }
 
     private static String hex(byte[] data) {

@@ -10,7 +10,7 @@ import org.carillon.dht.wire.Message.ValueParts;
  * order, checks that value parts arrive in order and fill exactly the announced sizes, and
  * assembles the message. Any deviation is an {@link AssertionError}.
  */
-final class Reassembly {
+public final class Reassembly {
     private Reassembly() {}
 
     /** encode → decode (→ reassemble → assemble): the packet a peer would see. */
@@ -19,7 +19,7 @@ final class Reassembly {
     }
 
     /** Receives the datagrams of one message: the message itself, then its value parts if any. */
-    static Packet receive(List<byte[]> datagrams) {
+    public static Packet receive(List<byte[]> datagrams) {
         if (datagrams.isEmpty()) {
             throw new AssertionError("no datagram");
         }
