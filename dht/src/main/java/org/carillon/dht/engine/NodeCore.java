@@ -866,7 +866,13 @@ public final class NodeCore {
         timers.add(slot[0]);
     }
 
-    /** §8.4: refresh stale buckets with a find for a random id in them; returns the next delay. */
+    /**
+     * §8.4: refresh stale buckets with a find for a random id in them, and ask one node near
+     * our own id about its neighbourhood every time (OpenDHT's neighbourhood maintenance), so
+     * the nodes closest to us keep answering and stay good even in a quiet network (find
+     * replies list only good nodes); our dubious nearest neighbours are pinged. Returns the
+     * next delay.
+     */
     private long maintainBuckets() {
         long now = scheduler.now();
         boolean sent = false;
@@ -879,12 +885,16 @@ public final class NodeCore {
                     sent = true;
                 }
             }
-            if (!sent && t.size() > 0 && t.size() < RoutingTable.K * 2) {
-                // Few neighbours: look for nodes around our own id.
-                RemoteNode n = t.someNodeNear(id, random, now);
-                if (n != null) {
-                    send(n.address(), new Find(id, id.withBit(159, random.nextBoolean()), wantBoth()), null);
-                    sent = true;
+            for (RemoteNode n : t.closestLive(id, RoutingTable.K, now)) {
+                if (!n.isGood(now) && n.hasReplied()) {
+                    ping(n.address()); // a neighbour gone quiet: its answer makes it good again
+                }
+            }
+            RemoteNode neighbour = t.someNodeNear(id, random, now);
+            if (neighbour != null) {
+                send(neighbour.address(), new Find(id, id.withBit(159, random.nextBoolean()), wantBoth()), null);
+                if (t.size() < RoutingTable.K * 2) {
+                    sent = true; // few nodes yet: keep looking often
                 }
             }
         }
