@@ -116,10 +116,11 @@ class ShortLivedValuesIT {
             pyListener.awaitValue("permanent_ice".getBytes(StandardCharsets.UTF_8), WAIT);
             pyListener.awaitValue("transient_ice".getBytes(StandardCharsets.UTF_8), WAIT);
 
-            // The permanent put is refreshed about 10 s before the value would expire. (Refreshes
-            // right after the put are normal: the second family's search finds the value stored
-            // by the first family's put at a dual-stack node and refreshes it instead.)
-            long refreshedAt = awaitRefreshSent(permanentWriter, start, LIFETIME_MS / 2);
+            // The permanent put is refreshed about 10 s before the value would expire. (Other
+            // refreshes are normal: the second family's search, or a node that joins the targets,
+            // finds the value stored already at a dual-stack node and refreshes it instead of a
+            // put; so only refreshes in the last 20 s of the lifetime are looked at.)
+            long refreshedAt = awaitRefreshSent(permanentWriter, start, LIFETIME_MS - 20_000);
             System.out.println("[interop] permanent type-5 put refreshed " + refreshedAt + " ms after the put");
             assertThat(refreshedAt).isBetween(LIFETIME_MS - 20_000, LIFETIME_MS);
 
