@@ -11,13 +11,14 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.carillon.dht.InfoHash;
 import org.carillon.dht.Value;
+import org.carillon.dht.crypto.ValueSigning;
 
 /** The registry of value types: OpenDHT's built-in ones plus whatever upper layers add. */
 public final class ValueTypes {
     public static final Duration DEFAULT_EXPIRATION = Duration.ofMinutes(10);
 
     /** Accepts what verifies (unsigned values always do). */
-    static final ValueType.StorePolicy SECURE_STORE = (key, v, source) -> SignatureCheck.verifies(v) ? v : null;
+    static final ValueType.StorePolicy SECURE_STORE = (key, v, source) -> ValueSigning.verifies(v) ? v : null;
 
     /**
      * Signed values may be replaced by the same owner with a valid signature and a higher seq
@@ -29,7 +30,7 @@ public final class ValueTypes {
         }
         if (!replacement.isSigned()
                 || !Arrays.equals(stored.owner(), replacement.owner())
-                || !SignatureCheck.verifies(replacement)) {
+                || !ValueSigning.verifies(replacement)) {
             return false;
         }
         return replacement.seq() > stored.seq() || (replacement.seq() == stored.seq() && stored.equals(replacement));
@@ -83,7 +84,7 @@ public final class ValueTypes {
         if (d.length >= 2 && (d[0] & 0xff) == 0x92 && (d[1] & 0xff) == 0xa0) {
             return null;
         }
-        return SignatureCheck.verifies(v) ? v : null;
+        return ValueSigning.verifies(v) ? v : null;
     }
 
     /**
