@@ -15,6 +15,7 @@ import java.util.function.LongSupplier;
 import java.util.random.RandomGenerator;
 import org.carillon.dht.InfoHash;
 import org.carillon.dht.ListenHandle;
+import org.carillon.dht.Value;
 
 /**
  * The console without a terminal: reads one command line at a time, runs its verb on the node
@@ -207,11 +208,7 @@ final class ConsoleSession implements AutoCloseable {
     }
 
     long newValueId() {
-        long id;
-        do {
-            id = random.nextLong();
-        } while (id == 0);
-        return id;
+        return Value.randomId(random);
     }
 
     long now() {

@@ -61,6 +61,15 @@ public record Value(
         return new Value(id, 0, 0, new byte[0], "", null, null, null, cypher, 0);
     }
 
+    /** A random non-zero id, as a publisher chooses one for a new value (§10.2). */
+    public static long randomId(java.util.random.RandomGenerator random) {
+        long id;
+        do {
+            id = random.nextLong();
+        } while (id == 0);
+        return id;
+    }
+
     public boolean isEncrypted() {
         return cypher != null;
     }

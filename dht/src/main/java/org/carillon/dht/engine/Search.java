@@ -492,8 +492,7 @@ final class Search {
      * forever, and wait for it to sync before putting.
      */
     private void synced(SearchNode n, Reply r, InetSocketAddress from, long now) {
-        if (r.token() != null && r.token().length > 0 && r.token().length <= 64) {
-            n.token = r.token();
+        if (n.takeToken(r.token())) {
             n.lastSync = now;
         } else {
             n.expired = true;
@@ -618,9 +617,7 @@ final class Search {
                 void replied(Reply r, InetSocketAddress from, long now) {
                     progress.pending = false;
                     progress.renewedAt = now;
-                    if (r.token() != null && r.token().length > 0 && r.token().length <= 64) {
-                        n.token = r.token(); // OpenDHT ≥ 3.7 sends a fresh token here
-                    }
+                    n.takeToken(r.token()); // OpenDHT ≥ 3.7 sends a fresh token here
                 }
 
                 @Override

@@ -63,6 +63,15 @@ final class SearchNode {
         this.address = address;
     }
 
+    /** Keeps a token the node gave us if we can send it back (1 to 64 bytes); true when kept. */
+    boolean takeToken(byte[] given) {
+        if (given == null || given.length == 0 || given.length > 64) {
+            return false;
+        }
+        token = given;
+        return true;
+    }
+
     boolean isBad() {
         return expired || candidate;
     }

@@ -80,24 +80,7 @@ final class Searches {
 
     /** Announces a value; returns its id (a random one when it had none). */
     long put(InfoHash key, Value value, boolean permanent, Consumer<Boolean> onDone) {
-        Value v = value;
-        if (v.id() == 0) {
-            long id = 0;
-            while (id == 0) {
-                id = random.nextLong();
-            }
-            v = new Value(
-                    id,
-                    v.seq(),
-                    v.type(),
-                    v.data(),
-                    v.userType(),
-                    v.owner(),
-                    v.recipient(),
-                    v.signature(),
-                    v.cypher(),
-                    v.priority());
-        }
+        Value v = value.id() != 0 ? value : value.withId(Value.randomId(random));
         long now = core.now();
         Announce a = new Announce(key, v, permanent, now, core.lifetime(v.type()), onDone);
         announce(a);
@@ -267,7 +250,7 @@ final class Searches {
             core.countDrop("update-for-unknown-listen");
             return;
         }
-        acceptToken(s.node, token);
+        s.node.takeToken(token);
         long now = core.now();
         long since = created == null ? now : Math.min(created * 1000, now);
         s.listen.add(s.node, values, v -> since + core.lifetime(v.type()));
@@ -279,18 +262,12 @@ final class Searches {
             core.countDrop("update-for-unknown-listen");
             return;
         }
-        acceptToken(s.node, token);
+        s.node.takeToken(token);
         if (kind == Message.UpdateIds.Kind.REFRESHED) {
             long now = core.now();
             s.listen.refresh(s.node, ids, v -> now + core.lifetime(v.type()));
         } else {
             s.listen.remove(s.node, ids);
-        }
-    }
-
-    private static void acceptToken(SearchNode node, byte[] token) {
-        if (token != null && token.length > 0 && token.length <= 64) {
-            node.token = token;
         }
     }
 

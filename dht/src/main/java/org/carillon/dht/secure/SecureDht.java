@@ -128,7 +128,7 @@ public final class SecureDht implements Dht {
      * id we signed, found on the DHT or remembered from our own earlier puts (§11.2).
      */
     public CompletableFuture<Long> putSigned(InfoHash key, Value value, boolean permanent) {
-        long id = value.id() != 0 ? value.id() : randomId();
+        long id = value.id() != 0 ? value.id() : Value.randomId(random);
         byte[] ours = identity.key().getPublic().getEncoded();
         return dht.get(key, new Query(List.of(), List.of(Query.Condition.id(id))))
                 .exceptionally(e -> List.of()) // no network now: the put will say so
@@ -141,16 +141,16 @@ public final class SecureDht implements Dht {
                     }
                     int next = Math.min(seq + 1, 0xffff);
                     lastSeq.put(seqKey(key, id), next);
-                    Value signed = ValueSigning.sign(withId(value, id), identity.key(), next);
+                    Value signed = ValueSigning.sign(value.withId(id), identity.key(), next);
                     return dht.put(key, signed, permanent);
                 });
     }
 
     /** Signs {@code value}, encrypts it for the owner of {@code recipient}'s key (found on the DHT) and puts it. */
     public CompletableFuture<Long> putEncrypted(InfoHash key, InfoHash recipient, Value value, boolean permanent) {
-        long id = value.id() != 0 ? value.id() : randomId();
+        long id = value.id() != 0 ? value.id() : Value.randomId(random);
         return findPublicKey(recipient).thenCompose(publicKey -> {
-            Value encrypted = ValueEncryption.encrypt(withId(value, id), identity.key(), 0, publicKey, random);
+            Value encrypted = ValueEncryption.encrypt(value.withId(id), identity.key(), 0, publicKey, random);
             return dht.put(key, encrypted, permanent);
         });
     }
@@ -214,29 +214,7 @@ public final class SecureDht implements Dht {
         return ok;
     }
 
-    private long randomId() {
-        long id = 0;
-        while (id == 0) {
-            id = random.nextLong();
-        }
-        return id;
-    }
-
     private static String seqKey(InfoHash key, long id) {
         return key + "/" + Long.toUnsignedString(id, 16);
-    }
-
-    private static Value withId(Value v, long id) {
-        return new Value(
-                id,
-                v.seq(),
-                v.type(),
-                v.data(),
-                v.userType(),
-                v.owner(),
-                v.recipient(),
-                v.signature(),
-                v.cypher(),
-                v.priority());
     }
 }
