@@ -1,0 +1,33 @@
+package org.carillon.bench;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The benchmark experiments, one subcommand each; run through {@code bench/run NAME}. Each
+ * writes CSV files and plots under {@code bench/results/NAME}, updates {@code
+ * docs/benchmarks/latest.json} and prints its headline figures with ratios against OpenDHT.
+ */
+@Command(
+        name = "bench/run",
+        mixinStandardHelpOptions = true,
+        description = "Runs one of Carillon's benchmark experiments (see docs/benchmarks.md).",
+        subcommands = {CommandLine.HelpCommand.class})
+public final class Bench implements Runnable {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+
+    static CommandLine commandLine() {
+        return new CommandLine(new Bench());
+    }
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(
+                spec.commandLine(), "name an experiment (bench/run --help lists them)");
+    }
+}
