@@ -17,6 +17,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.carillon.dht.InfoHash;
 import org.carillon.dht.Query;
 import org.carillon.dht.Value;
+import org.carillon.dht.sim.SimulationSeed;
 import org.carillon.dht.wire.Message;
 import org.carillon.dht.wire.Message.ErrorReply;
 import org.carillon.dht.wire.Message.Find;

@@ -10,6 +10,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.carillon.dht.InfoHash;
 import org.carillon.dht.Query;
 import org.carillon.dht.Value;
+import org.carillon.dht.sim.SimulationSeed;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 

@@ -8,6 +8,7 @@ import java.util.List;
 import org.carillon.dht.InfoHash;
 import org.carillon.dht.Query;
 import org.carillon.dht.Value;
+import org.carillon.dht.sim.SimulationSeed;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 

@@ -1,4 +1,4 @@
-package org.carillon.dht.engine;
+package org.carillon.dht.sim;
 
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.TestExecutionExceptionHandler;
@@ -8,14 +8,14 @@ import org.junit.jupiter.api.extension.TestExecutionExceptionHandler;
  * {@code -Dsim.seed=N} to explore others. A failing test names its seed, so the failure can be
  * replayed exactly.
  */
-final class SimulationSeed implements TestExecutionExceptionHandler {
+public final class SimulationSeed implements TestExecutionExceptionHandler {
     private final long seed;
 
-    SimulationSeed(long fixed) {
+    public SimulationSeed(long fixed) {
         this.seed = Long.getLong("sim.seed", fixed);
     }
 
-    long get() {
+    public long get() {
         return seed;
     }
 
