@@ -201,7 +201,7 @@ class ConsoleSessionTest {
         node.metrics =
                 new NodeMetrics(Map.of("ping", 10L), Map.of("reply", 7L), Map.of("martian", 2L), 1, 3, 4096, 5, 0, 0);
         node.routing4 = List.of(new NodeInfo(TESTKEY, new InetSocketAddress("127.0.0.1", 4302)));
-        node.searches = List.of(new SearchStatus(TESTKEY, Family.IPV4, 8, 8, false, 1, 1, 0));
+        node.searches = List.of(new SearchStatus(TESTKEY, Family.IPV4, 8, 8, false, 1, 1, 0, 2));
 
         console.run("ll");
 
@@ -244,8 +244,8 @@ class ConsoleSessionTest {
     void searchesAreListedAndFilteredByKey() {
         InfoHash other = InfoHash.fromUserKey("other");
         node.searches = List.of(
-                new SearchStatus(TESTKEY, Family.IPV4, 8, 6, true, 0, 1, 0),
-                new SearchStatus(other, Family.IPV6, 3, 0, false, 1, 0, 2));
+                new SearchStatus(TESTKEY, Family.IPV4, 8, 6, true, 0, 1, 0, 2),
+                new SearchStatus(other, Family.IPV6, 3, 0, false, 1, 0, 2, 2));
 
         console.run("ls", "ls testkey");
 

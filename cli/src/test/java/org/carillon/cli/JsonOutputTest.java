@@ -185,7 +185,7 @@ class JsonOutputTest {
     void nodeStateEvents() {
         console.node.metrics = new NodeMetrics(Map.of("ping", 3L), Map.of(), Map.of("martian", 1L), 1, 2, 30, 4, 0, 5);
         console.node.routing4 = List.of(new NodeInfo(TESTKEY, new InetSocketAddress("127.0.0.1", 4301)));
-        console.node.searches = List.of(new SearchStatus(TESTKEY, Family.IPV6, 8, 7, true, 1, 2, 3));
+        console.node.searches = List.of(new SearchStatus(TESTKEY, Family.IPV6, 8, 7, true, 1, 2, 3, 2));
         console.node.store.put(TESTKEY, List.of(Value.of(1, 0, new byte[] {1})));
 
         console.run("ll", "lr", "ls", "ld");

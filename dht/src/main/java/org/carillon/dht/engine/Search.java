@@ -82,6 +82,19 @@ final class Search {
         return lastUsed;
     }
 
+    /**
+     * Lookup steps it took to reach the closest node that answered: 1 when the routing table
+     * already knew it, 0 when no node answered yet.
+     */
+    int closestHops(long now) {
+        for (SearchNode n : nodes) {
+            if (n.isSynced(now)) {
+                return n.hops;
+            }
+        }
+        return 0;
+    }
+
     int nodeCount() {
         return nodes.size();
     }
@@ -160,8 +173,10 @@ final class Search {
      * Offers a node; it is taken when it is among the 14 closest live ones.
      *
      * @param heard the node itself just sent us something, so it is alive
+     * @param hops 1 for a node from the routing table or one that contacted us, one more than
+     *     the referrer's for a node learned from a reply
      */
-    boolean offer(InfoHash id, InetSocketAddress address, boolean heard) {
+    boolean offer(InfoHash id, InetSocketAddress address, boolean heard, int hops) {
         if (id.equals(owner.selfId())) {
             return false;
         }
@@ -192,7 +207,7 @@ final class Search {
             }
         }
         SearchNode back = dropped.remove(id);
-        SearchNode node = back != null && back.address.equals(address) ? back : new SearchNode(id, address);
+        SearchNode node = back != null && back.address.equals(address) ? back : new SearchNode(id, address, hops);
         if (heard) {
             node.answered();
         }
@@ -244,7 +259,7 @@ final class Search {
     private void refill(long now) {
         lastRefill = now;
         for (NodeInfo n : owner.closestLive(family, key, SEARCH_NODES)) {
-            offer(n.id(), n.address(), false);
+            offer(n.id(), n.address(), false, 1);
         }
     }
 
@@ -500,7 +515,7 @@ final class Search {
         for (NodeInfo info : NodeCore.sentNodes(family == Family.IPV4 ? r.nodes4() : r.nodes6())) {
             InetSocketAddress a = owner.usableAddress(info, from);
             if (a != null) {
-                offer(info.id(), a, false);
+                offer(info.id(), a, false, n.hops + 1);
             }
         }
     }

@@ -44,6 +44,9 @@ final class SearchNode {
 
     final InfoHash id;
     final InetSocketAddress address;
+    /** Lookup steps from this node's own table to this one (see {@link Search#closestHops}). */
+    final int hops;
+
     byte[] token;
     long lastSync = Long.MIN_VALUE / 2;
     /** Gets and finds in flight (the α limit counts nodes with one). */
@@ -58,9 +61,10 @@ final class SearchNode {
     final Map<Long, PutProgress> puts = new HashMap<>();
     final Map<ListenOp, ListenProgress> listens = new HashMap<>();
 
-    SearchNode(InfoHash id, InetSocketAddress address) {
+    SearchNode(InfoHash id, InetSocketAddress address, int hops) {
         this.id = id;
         this.address = address;
+        this.hops = hops;
     }
 
     /** Keeps a token the node gave us if we can send it back (1 to 64 bytes); true when kept. */

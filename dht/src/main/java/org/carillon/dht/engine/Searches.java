@@ -193,7 +193,8 @@ final class Searches {
                     !s.hasWork(),
                     s.getCount(),
                     s.announceCount(),
-                    s.listenCount()));
+                    s.listenCount(),
+                    s.closestHops(now)));
         }
         return out;
     }
@@ -237,7 +238,7 @@ final class Searches {
         long now = core.now();
         Family f = Family.of(address.getAddress());
         for (Search s : new ArrayList<>(searches.values())) {
-            if (s.family() == f && s.hasWork() && s.offer(id, address, true)) {
+            if (s.family() == f && s.hasWork() && s.offer(id, address, true, 1)) {
                 s.step(now);
             }
         }

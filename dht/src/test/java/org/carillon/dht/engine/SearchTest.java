@@ -50,6 +50,33 @@ class SearchTest {
         assertThat(lonely).isNotNull();
     }
 
+    @Test
+    void aSearchCountsTheLookupStepsToTheClosestNode() {
+        SimulatedDht dht = new SimulatedDht(7, 10, 60, 0.0).grow(150);
+        NodeCore origin = dht.nodes.get(5);
+        // a node the origin's table knows is reached in one step
+        InfoHash known =
+                origin.routingNodes(org.carillon.dht.wire.Family.IPV4).get(0).id();
+        assertThat(hopsOfGet(dht, origin, known)).isEqualTo(1);
+        // random keys in a network of 150 mostly need more
+        List<Integer> hops = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            hops.add(hopsOfGet(dht, origin, InfoHash.random(dht.random)));
+        }
+        assertThat(hops).allMatch(h -> h >= 1 && h <= 6).anyMatch(h -> h >= 2);
+    }
+
+    private static int hopsOfGet(SimulatedDht dht, NodeCore origin, InfoHash key) {
+        AtomicReference<Boolean> done = new AtomicReference<>();
+        origin.get(key, Query.ALL, v -> {}, done::set);
+        assertThat(dht.clock.runUntil(() -> done.get() != null, 60_000)).isTrue();
+        return origin.searches().stream()
+                .filter(s -> s.key().equals(key))
+                .mapToInt(org.carillon.dht.SearchStatus::closestHops)
+                .max()
+                .orElseThrow();
+    }
+
     private static byte[] bytes(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
     }
