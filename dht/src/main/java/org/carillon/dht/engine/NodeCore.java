@@ -118,6 +118,8 @@ public final class NodeCore {
     private final RateLimiter rateLimiter = new RateLimiter();
     private final Reassembler reassembler = new Reassembler();
     private final Map<Long, Pending> pending = new HashMap<>();
+    /** Requests in flight per address: a node already asked is not pinged again (OpenDHT's isPendingMessage). */
+    private final Map<InetSocketAddress, Integer> awaiting = new HashMap<>();
     /** When the earliest value of each key with stored values expires, and the timer set for it. */
     private final Map<InfoHash, ExpiryTimer> expiryTimers = new HashMap<>();
 
@@ -186,6 +188,7 @@ public final class NodeCore {
             }
         });
         pending.clear();
+        awaiting.clear();
     }
 
     /** Adds a bootstrap address and pings it now. */
@@ -387,6 +390,7 @@ public final class NodeCore {
                 return;
             }
             pending.remove(packet.tid());
+            settled(p);
             p.timer.cancel();
             RemoteNode node = learn(m.sender(), from, Confirm.REPLIED, now);
             if (node != null) {
@@ -667,11 +671,14 @@ public final class NodeCore {
         if (existing != null && confirm == Confirm.HEARD_OF) {
             return existing;
         }
-        RoutingTable.Insertion ins = t.insert(new RemoteNode(nodeId, address), confirm, now);
+        RoutingTable.Insertion ins = t.insert(new RemoteNode(nodeId, address), confirm, now, awaiting::containsKey);
         if (ins.toPing() != null) {
             ping(ins.toPing().address());
         }
-        if (existing == null && confirm == Confirm.HEARD_OF && t.find(nodeId) != null) {
+        if (existing == null
+                && confirm == Confirm.HEARD_OF
+                && t.find(nodeId) != null
+                && !awaiting.containsKey(address)) {
             ping(address); // a node we only heard of: ask it directly so it can become good
         }
         return t.find(nodeId);
@@ -785,7 +792,9 @@ public final class NodeCore {
         Pending previous = pending.put(tid, p);
         if (previous != null) {
             previous.timer.cancel();
+            settled(previous);
         }
+        awaiting.merge(to, 1, Integer::sum);
         attempt(p);
     }
 
@@ -810,12 +819,17 @@ public final class NodeCore {
                 return;
             }
             pending.remove(p.tid);
+            settled(p);
             RemoteNode node = nodeAt(p.to);
             if (node != null) {
                 node.markExpired();
             }
             p.handler.onExpired();
         });
+    }
+
+    private void settled(Pending p) {
+        awaiting.computeIfPresent(p.to, (a, n) -> n > 1 ? n - 1 : null);
     }
 
     private RemoteNode nodeAt(InetSocketAddress a) {

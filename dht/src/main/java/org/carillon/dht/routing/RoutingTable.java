@@ -1,5 +1,6 @@
 package org.carillon.dht.routing;
 
+import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -48,6 +49,19 @@ public final class RoutingTable {
      * place) and, when the bucket is full of live-looking nodes, a dubious one to ping.
      */
     public Insertion insert(RemoteNode candidate, Confirm confirm, long now) {
+        return insert(candidate, confirm, now, a -> false);
+    }
+
+    /**
+     * As {@link #insert(RemoteNode, Confirm, long)}, but the dubious node to ping is the first
+     * one not {@code awaitingReply}, as in OpenDHT: a node already asked is given time to answer,
+     * instead of being pinged again for every node a reply mentions.
+     */
+    public Insertion insert(
+            RemoteNode candidate,
+            Confirm confirm,
+            long now,
+            java.util.function.Predicate<InetSocketAddress> awaitingReply) {
         if (candidate.id().equals(self)) {
             return new Insertion(candidate, null);
         }
@@ -77,15 +91,19 @@ public final class RoutingTable {
                     return new Insertion(candidate, null);
                 }
             }
+            boolean anyDubious = false;
             RemoteNode dubious = null;
             for (RemoteNode n : b.nodes) {
                 if (!n.isGood(now)) {
-                    dubious = n;
-                    break;
+                    anyDubious = true;
+                    if (!awaitingReply.test(n.address())) {
+                        dubious = n;
+                        break;
+                    }
                 }
             }
             boolean holdsSelf = bucketIndex(self) == index;
-            if (holdsSelf && (dubious == null || buckets.size() == 1) && depth(index) < InfoHash.SIZE * 8 - 1) {
+            if (holdsSelf && (!anyDubious || buckets.size() == 1) && depth(index) < InfoHash.SIZE * 8 - 1) {
                 split(index, now);
                 continue;
             }

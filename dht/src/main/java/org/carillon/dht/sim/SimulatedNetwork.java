@@ -37,13 +37,13 @@ public final class SimulatedNetwork {
         NO_ENDPOINT
     }
 
-    /** Observes datagrams as they are delivered or dropped (at their arrival time). */
+    /** Observes datagrams as they are delivered or dropped (at their arrival time); must not change them. */
     @FunctionalInterface
     public interface Tap {
-        void datagram(InetSocketAddress from, InetSocketAddress to, int size, Fate fate);
+        void datagram(InetSocketAddress from, InetSocketAddress to, byte[] datagram, Fate fate);
     }
 
-    private static final Tap NO_TAP = (from, to, size, fate) -> {};
+    private static final Tap NO_TAP = (from, to, datagram, fate) -> {};
 
     private final VirtualScheduler scheduler;
     private final RandomGenerator random;
@@ -204,7 +204,7 @@ public final class SimulatedNetwork {
 
     private void arrive(byte[] datagram, InetSocketAddress from, InetSocketAddress to, Fate decided) {
         Fate fate = decided != null ? decided : fateAtArrival(from, to);
-        tap.datagram(from, to, datagram.length, fate);
+        tap.datagram(from, to, datagram, fate);
         if (fate != Fate.DELIVERED) {
             lost++;
             return;

@@ -114,10 +114,11 @@ public final class Simulation {
         slot.savedTable = slot.node.routingNodes(Family.IPV4).stream()
                 .filter(n -> n.isGood(now))
                 .toList();
-        slot.node.stop();
-        network.detach(slot.address);
+        NodeCore leaving = slot.node;
         slot.node = null;
         live.remove(Integer.valueOf(index));
+        network.detach(slot.address);
+        leaving.stop(); // fails what it had in flight: callbacks already see it stopped
     }
 
     /**

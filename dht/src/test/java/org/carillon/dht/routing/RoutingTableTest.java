@@ -97,4 +97,41 @@ class RoutingTableTest {
         t.removeExpired();
         assertThat(t.size()).isZero();
     }
+
+    @Test
+    void aFullBucketAsksItsDubiousNodesOneAtATimeNotTheSameOneForEveryNewcomer() {
+        RoutingTable t = new RoutingTable(self, now);
+        for (int i = 0; i < 100; i++) {
+            InfoHash h = InfoHash.random(random);
+            if (h.bit(0) == self.bit(0)) {
+                replied(t, h); // fills and splits our own half, so the far half is one bucket
+            }
+        }
+        List<RemoteNode> far = new ArrayList<>();
+        while (far.size() < 8) {
+            InfoHash h = InfoHash.random(random);
+            if (h.bit(0) != self.bit(0)) {
+                far.add(replied(t, h));
+            }
+        }
+        now += RemoteNode.EXPIRE_TIME + 1; // all eight fall silent: dubious
+        java.util.Set<InetSocketAddress> asked = new java.util.HashSet<>();
+        List<InetSocketAddress> pinged = new ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+            InfoHash h;
+            do {
+                h = InfoHash.random(random);
+            } while (h.bit(0) == self.bit(0));
+            RemoteNode toPing =
+                    t.insert(node(h), Confirm.HEARD_OF, now, asked::contains).toPing();
+            if (toPing != null) {
+                asked.add(toPing.address());
+                pinged.add(toPing.address());
+            }
+        }
+        assertThat(pinged).as("each dubious node asked once").hasSize(8).doesNotHaveDuplicates();
+        assertThat(pinged)
+                .containsExactlyInAnyOrderElementsOf(
+                        far.stream().map(RemoteNode::address).toList());
+    }
 }

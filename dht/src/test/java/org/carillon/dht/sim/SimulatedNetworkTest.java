@@ -23,7 +23,7 @@ class SimulatedNetworkTest {
     final List<Long> arrivalTimes = new ArrayList<>();
 
     SimulatedNetworkTest() {
-        net.tap((from, to, size, fate) -> fates.merge(fate, 1, Integer::sum));
+        net.tap((from, to, datagram, fate) -> fates.merge(fate, 1, Integer::sum));
     }
 
     Transport wire() {
