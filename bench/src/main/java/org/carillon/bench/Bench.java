@@ -1,5 +1,7 @@
 package org.carillon.bench;
 
+import org.carillon.bench.codec.CodecExperiment;
+import org.carillon.bench.crypto.CryptoExperiment;
 import org.carillon.bench.sim.ScaleChurnCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -13,7 +15,12 @@ import picocli.CommandLine.Command;
         name = "bench/run",
         mixinStandardHelpOptions = true,
         description = "Runs one of Carillon's benchmark experiments (see docs/benchmarks.md).",
-        subcommands = {CommandLine.HelpCommand.class, ScaleChurnCommand.class})
+        subcommands = {
+            CommandLine.HelpCommand.class,
+            ScaleChurnCommand.class,
+            CodecExperiment.class,
+            CryptoExperiment.class
+        })
 public final class Bench implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

@@ -51,7 +51,12 @@ public final class ValueEncryption {
         }
     }
 
-    static byte[] encryptBytes(byte[] plaintext, PublicKey recipient, SecureRandom random)
+    /**
+     * OpenDHT's {@code PublicKey::encrypt} of raw bytes: one RSA PKCS#1 v1.5 block when they fit,
+     * otherwise an RSA-wrapped AES key, IV, AES-GCM ciphertext and tag. Public for the benchmarks,
+     * which compare it with OpenDHT's own function.
+     */
+    public static byte[] encryptBytes(byte[] plaintext, PublicKey recipient, SecureRandom random)
             throws GeneralSecurityException {
         int block = blockSize(recipient);
         Cipher rsa = Cipher.getInstance("RSA/ECB/PKCS1Padding");
@@ -94,7 +99,8 @@ public final class ValueEncryption {
                 .filter(v -> v.isSigned() && ValueSigning.verifies(v));
     }
 
-    static byte[] decryptBytes(byte[] cypher, PrivateKey key) throws GeneralSecurityException {
+    /** OpenDHT's {@code PrivateKey::decrypt}, the inverse of {@link #encryptBytes}. */
+    public static byte[] decryptBytes(byte[] cypher, PrivateKey key) throws GeneralSecurityException {
         int block = blockSize(key);
         if (cypher.length < block) {
             throw new GeneralSecurityException("cypher shorter than one RSA block");

@@ -32,6 +32,7 @@ public final class InteropPeers {
     private static volatile Optional<Path> dhtnode;
     private static volatile String dhtnodeVersion;
     private static volatile Boolean pythonOpendht;
+    private static volatile Boolean pythonMsgpack;
 
     private InteropPeers() {}
 
@@ -56,6 +57,17 @@ public final class InteropPeers {
     public static Path requirePythonOpendht() {
         if (!pythonOpendhtAvailable()) {
             missing("python3-opendht not installed (no 'import opendht' in " + python() + ")", "python3-opendht");
+        }
+        return python();
+    }
+
+    /**
+     * {@code /usr/bin/python3} after checking it can {@code import msgpack} (Debian package {@code
+     * python3-msgpack}), or fail/skip.
+     */
+    public static Path requirePythonMsgpack() {
+        if (!pythonMsgpackAvailable()) {
+            missing("python3-msgpack not installed (no 'import msgpack' in " + python() + ")", "python3-msgpack");
         }
         return python();
     }
@@ -99,6 +111,16 @@ public final class InteropPeers {
                             .orElse(false);
         }
         return pythonOpendht;
+    }
+
+    public static synchronized boolean pythonMsgpackAvailable() {
+        if (pythonMsgpack == null) {
+            pythonMsgpack = Files.isExecutable(python())
+                    && run(List.of(python().toString(), "-c", "import msgpack; print('ok')"))
+                            .map(s -> s.strip().endsWith("ok"))
+                            .orElse(false);
+        }
+        return pythonMsgpack;
     }
 
     /** The interpreter used for python3-opendht: {@code /usr/bin/python3} unless overridden. */
