@@ -1,5 +1,7 @@
 package org.carillon.bench;
 
+import org.carillon.bench.loopback.Mixed;
+import org.carillon.bench.loopback.SideBySide;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -12,7 +14,7 @@ import picocli.CommandLine.Command;
         name = "bench/run",
         mixinStandardHelpOptions = true,
         description = "Runs one of Carillon's benchmark experiments (see docs/benchmarks.md).",
-        subcommands = {CommandLine.HelpCommand.class})
+        subcommands = {CommandLine.HelpCommand.class, SideBySide.class, Mixed.class})
 public final class Bench implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
