@@ -104,7 +104,7 @@ public final class Mixed implements Callable<Integer> {
         int v = values != null ? values : run.smoke() ? 6 : 100;
         int l = listens != null ? listens : run.smoke() ? 3 : 30;
         int settle = settleSeconds != null ? settleSeconds : run.smoke() ? 1 : 10;
-        Duration formTimeout = Duration.ofSeconds(run.smoke() ? 30 : 120);
+        Duration formTimeout = Duration.ofSeconds(run.smoke() ? 15 : 120);
         WorkloadDriver.Settings settings = new WorkloadDriver.Settings(concurrency, timeoutMs, listenLeadMs);
         Path folder = run.folder(NAME);
         long runStart = System.nanoTime();
@@ -135,10 +135,14 @@ public final class Mixed implements Callable<Integer> {
             int d0 = net.ports().get(0);
             CarillonHost host =
                     closer.add(CarillonHost.start(List.of(hostJvmOptions.trim().split("\\s+"))));
-            List<Integer> cPorts = host.startNodes(c, List.of(d0));
+            List<Integer> cPorts = new ArrayList<>();
+            for (int i = 0; i < c; i++) {
+                // C(i) joins through D(i mod d) (and C0), so every dhtnode hears of Carillon nodes
+                cPorts.addAll(host.startNodes(1, List.of(net.ports().get(i % d))));
+            }
             OpendhtDriver opendht = closer.add(OpendhtDriver.start(List.of(cPorts.get(0))));
             CarillonDriver carillon = closer.add(CarillonDriver.start(List.of(d0)));
-            int needed = Math.max(1, (d + c + 3) / 2);
+            int needed = Formation.needed(d + c + 4);
             double form = Formation.await(
                     "mixed network",
                     t0,
@@ -147,6 +151,10 @@ public final class Mixed implements Callable<Integer> {
                             SideBySide.concat(opendht.knownNodes(), carillon.knownNodes())),
                     needed,
                     formTimeout);
+            // warm-up: both drivers run a few puts and gets of their own (JIT, routing tables)
+            List<Operation> warmupOps = Workload.generate(run.seed() + 1, run.smoke() ? 4 : 40, 2 * concurrency);
+            opendht.run(warmupOps, settings, r -> {});
+            carillon.run(warmupOps, settings, r -> {});
             Thread.sleep(settle * 1000L);
 
             int total = 2 * v + 2 * v + 2 * l;

@@ -51,6 +51,13 @@ public final class SideBySide implements Callable<Integer> {
     int concurrency = 8;
 
     @Option(
+            names = "--warmup",
+            paramLabel = "N",
+            description =
+                    "Operations run on each network before the measured ones, not counted (default 100; smoke 4).")
+    Integer warmup;
+
+    @Option(
             names = "--settle",
             paramLabel = "SECONDS",
             description = "Wait after both networks formed (default 10; smoke 1).")
@@ -98,19 +105,20 @@ public final class SideBySide implements Callable<Integer> {
         int n = nodes != null ? nodes : run.smoke() ? 3 : 25;
         int count = ops != null ? ops : run.smoke() ? 20 : 600;
         int settle = settleSeconds != null ? settleSeconds : run.smoke() ? 1 : 10;
+        int warm = warmup != null ? warmup : run.smoke() ? 4 : 100;
         int idle = idleSeconds != null ? idleSeconds : run.smoke() ? 1 : 5;
-        Duration formTimeout = Duration.ofSeconds(run.smoke() ? 30 : 120);
+        Duration formTimeout = Duration.ofSeconds(run.smoke() ? 15 : 120);
         WorkloadDriver.Settings settings = new WorkloadDriver.Settings(concurrency, timeoutMs, listenLeadMs);
         List<Operation> workload = Workload.generate(run.seed(), count, 2 * concurrency);
         Path folder = run.folder(NAME);
-        // every node knows half of the others (the driver's two nodes included) before any op
-        int needed = Math.max(1, (n + 1) / 2);
+        int needed = Formation.needed(n + 2);
         long runStart = System.nanoTime();
 
         Map<String, Object> params = new LinkedHashMap<>();
         params.put("nodes", n);
         params.put("ops", count);
         params.put("concurrency", concurrency);
+        params.put("warmup_ops", warm);
         params.put("settle_s", settle);
         params.put("listen_lead_ms", listenLeadMs);
         params.put("timeout_ms", timeoutMs);
@@ -151,6 +159,10 @@ public final class SideBySide implements Callable<Integer> {
                     () -> concat(host.knownNodes(), carillon.knownNodes()),
                     needed,
                     formTimeout);
+            // the same warm-up on both (JIT of the JVMs, routing tables filled by searches)
+            List<Operation> warmupOps = Workload.generate(run.seed() + 1, warm, 2 * concurrency);
+            opendht.run(warmupOps, settings, r -> {});
+            carillon.run(warmupOps, settings, r -> {});
             Thread.sleep(settle * 1000L);
 
             OpendhtDriver.Overhead overhead = opendht.noop(100_000);
