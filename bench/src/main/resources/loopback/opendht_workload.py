@@ -103,6 +103,7 @@ class Driver:
         self.timers = Timers()
         self.tokens = []  # listens of watch
         self.run_tokens = []  # listens of the running workload
+        self.cancelled = []
 
     def nodes(self):
         def count(node):
@@ -167,8 +168,7 @@ class Driver:
         for _ in ops:
             all_done.acquire()
         emit({"event": "done", "ops": len(ops)})
-        for _key, token in self.run_tokens:
-            self.reader.cancelListen(token)
+        self.cancel(self.run_tokens)
         self.run_tokens = []
 
     def start(self, op, finish, lead_ms):
@@ -194,7 +194,7 @@ class Driver:
                     finish(op, True, time.monotonic_ns())
                 return True
 
-            self.run_tokens.append((key, self.reader.listen(key, on_value)))
+            self.run_tokens.append(self.listen(key, on_value))
 
             def put():
                 op.put_start_ns = time.monotonic_ns()
@@ -221,16 +221,27 @@ class Driver:
                     return True
 
                 key = key_of(key_hex)
-                self.tokens.append((key, self.reader.listen(key, on_value)))
+                self.tokens.append(self.listen(key, on_value))
                 n += 1
         emit({"event": "watching", "n": n})
 
+    # The 2.4.12 bindings keep a listen's callback object in ListenToken._cb, a dict shared by
+    # every token (a class attribute), and cancelListen releases whatever it holds: cancelling
+    # several listens would release the last listen's callback several times and crash python3
+    # (segfault) when that callback is next called. So each listen remembers its own callback
+    # object, puts it back into the shared dict just before its cancel, and keeps it alive.
+    def listen(self, key, on_value):
+        token = self.reader.listen(key, on_value)
+        return token, token._cb["cb"]
+
+    def cancel(self, tokens):
+        for token, cb in tokens:
+            token._cb["cb"] = cb
+            self.reader.cancelListen(token)
+        self.cancelled.extend(tokens)
+
     def cancel_listens(self):
-        for _key, token in self.tokens:
-            try:
-                self.reader.cancelListen(token)
-            except Exception:
-                pass
+        self.cancel(self.tokens)
         self.tokens = []
 
 

@@ -153,8 +153,7 @@ public final class Mixed implements Callable<Integer> {
                     formTimeout);
             // warm-up: both drivers run a few puts and gets of their own (JIT, routing tables)
             List<Operation> warmupOps = Workload.generate(run.seed() + 1, run.smoke() ? 4 : 40, 2 * concurrency);
-            opendht.run(warmupOps, settings, r -> {});
-            carillon.run(warmupOps, settings, r -> {});
+            SideBySide.warmUp(List.of(opendht, carillon), warmupOps, settings);
             Thread.sleep(settle * 1000L);
 
             int total = 2 * v + 2 * v + 2 * l;

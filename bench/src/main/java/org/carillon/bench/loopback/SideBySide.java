@@ -161,8 +161,7 @@ public final class SideBySide implements Callable<Integer> {
                     formTimeout);
             // the same warm-up on both (JIT of the JVMs, routing tables filled by searches)
             List<Operation> warmupOps = Workload.generate(run.seed() + 1, warm, 2 * concurrency);
-            opendht.run(warmupOps, settings, r -> {});
-            carillon.run(warmupOps, settings, r -> {});
+            warmUp(List.of(opendht, carillon), warmupOps, settings);
             Thread.sleep(settle * 1000L);
 
             OpendhtDriver.Overhead overhead = opendht.noop(100_000);
@@ -260,6 +259,16 @@ public final class SideBySide implements Callable<Integer> {
         double driverCpu = ProcStat.cpuSeconds(driver.pid()) - driverCpu0;
         LoopbackFiles.deletePcaps(folder, side);
         return new Window(List.copyOf(results), seconds, packets, idleRate, nodeCpu, driverCpu, counter);
+    }
+
+    /** Runs {@code ops} on each driver in turn, uncounted, with a progress bar. */
+    static void warmUp(List<WorkloadDriver> drivers, List<Operation> ops, WorkloadDriver.Settings settings) {
+        try (Progress progress =
+                new Progress("warm-up (" + ops.size() + " ops per network)", (long) ops.size() * drivers.size())) {
+            for (WorkloadDriver d : drivers) {
+                d.run(ops, settings, r -> progress.step());
+            }
+        }
     }
 
     private static double perOp(long packets, Window w) {
