@@ -2,6 +2,8 @@ package org.carillon.bench;
 
 import org.carillon.bench.codec.CodecExperiment;
 import org.carillon.bench.crypto.CryptoExperiment;
+import org.carillon.bench.loopback.Mixed;
+import org.carillon.bench.loopback.SideBySide;
 import org.carillon.bench.sim.ScaleChurnCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -18,6 +20,8 @@ import picocli.CommandLine.Command;
         subcommands = {
             CommandLine.HelpCommand.class,
             ScaleChurnCommand.class,
+            SideBySide.class,
+            Mixed.class,
             CodecExperiment.class,
             CryptoExperiment.class
         })
