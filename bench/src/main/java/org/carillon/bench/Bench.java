@@ -1,5 +1,6 @@
 package org.carillon.bench;
 
+import org.carillon.bench.throughput.StorageThroughput;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -12,7 +13,7 @@ import picocli.CommandLine.Command;
         name = "bench/run",
         mixinStandardHelpOptions = true,
         description = "Runs one of Carillon's benchmark experiments (see docs/benchmarks.md).",
-        subcommands = {CommandLine.HelpCommand.class})
+        subcommands = {CommandLine.HelpCommand.class, StorageThroughput.class})
 public final class Bench implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
