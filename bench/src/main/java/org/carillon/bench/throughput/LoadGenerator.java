@@ -333,6 +333,23 @@ final class LoadGenerator implements AutoCloseable {
         return false;
     }
 
+    /**
+     * Waits (at most {@code limit}) until the node's process is nearly idle, so a step does not
+     * start while this node, or the other one on the same cores, still works off an earlier
+     * overload.
+     */
+    void settle(Duration limit) {
+        long deadline = System.nanoTime() + limit.toNanos();
+        while (System.nanoTime() < deadline) {
+            double before = nodeCpu.seconds();
+            LockSupport.parkNanos(200_000_000);
+            double used = nodeCpu.seconds() - before;
+            if (Double.isNaN(used) || used <= 0.02) {
+                return;
+            }
+        }
+    }
+
     /** Remembers a few acknowledged puts of the step, to check later that the node kept them. */
     private void samplePuts(Step step, SplittableRandom random, int[] putKeyOf, long[] valueIdOf) {
         for (int s = 0; s < PUT_SAMPLES_PER_STEP && putSamples.size() < PUT_SAMPLES_MAX; s++) {
@@ -368,6 +385,19 @@ final class LoadGenerator implements AutoCloseable {
             }
         }
         return found / (double) putSamples.size();
+    }
+
+    /** Where the client sockets send from, e.g. {@code 127.0.0.2:40001}. */
+    List<String> clientAddresses() {
+        List<String> addresses = new ArrayList<>();
+        for (Client c : clients) {
+            try {
+                addresses.add(String.valueOf(c.channel.getLocalAddress()).replaceFirst("^/", ""));
+            } catch (IOException e) {
+                addresses.add("?");
+            }
+        }
+        return addresses;
     }
 
     /** Datagrams that did not decode, and replies matching no request (late ones included). */

@@ -112,6 +112,7 @@ public final class StorageThroughput implements Callable<Integer> {
 
     private static final Duration DRAIN = Duration.ofSeconds(1);
     private static final int ATTEMPTS_BEFORE_STOP = 2;
+    private static final Duration SETTLE = Duration.ofSeconds(3);
 
     @Override
     public Integer call() {
@@ -137,6 +138,7 @@ public final class StorageThroughput implements Callable<Integer> {
         Map<String, Double> stored = new LinkedHashMap<>();
         String carillonCommand;
         String opendhtCommand;
+        List<String> clientAddresses;
         long started = System.nanoTime();
         int units = 2 + Operation.values().length * 2 * steps.size();
         try (Progress progress = new Progress(NAME, units);
@@ -146,6 +148,7 @@ public final class StorageThroughput implements Callable<Integer> {
             carillonCommand = carillon.command();
             opendhtCommand = opendht.command();
             List<Side> sides = List.of(side(carillon, workload), side(opendht, workload));
+            clientAddresses = sides.get(0).generator.clientAddresses();
             try {
                 for (Side s : sides) {
                     s.generator.prepare();
@@ -181,7 +184,7 @@ public final class StorageThroughput implements Callable<Integer> {
         run.report(
                 NAME,
                 "bench/run " + NAME,
-                parameters(carillonCommand, opendhtCommand, results),
+                parameters(carillonCommand, opendhtCommand, clientAddresses, results),
                 metrics(results, stored));
         return 0;
     }
@@ -204,6 +207,7 @@ public final class StorageThroughput implements Callable<Integer> {
             for (Side s : order) {
                 boolean sustained = false;
                 for (int attempt = 1; attempt <= ATTEMPTS_BEFORE_STOP && !sustained; attempt++) {
+                    sides.forEach(other -> other.generator.settle(SETTLE));
                     StepResult r = s.generator.run(op, index, rate, stepSeconds);
                     sustained = r.sustained(p99LimitMs, minAnswered);
                     results.add(r);
@@ -304,7 +308,8 @@ public final class StorageThroughput implements Callable<Integer> {
                 Double.isNaN(reference) ? null : reference);
     }
 
-    private Map<String, Object> parameters(String carillonCommand, String opendhtCommand, List<StepResult> results) {
+    private Map<String, Object> parameters(
+            String carillonCommand, String opendhtCommand, List<String> clientAddresses, List<StepResult> results) {
         Map<String, Object> p = new LinkedHashMap<>();
         p.put("steps_per_s", steps);
         p.put("step_seconds", stepSeconds);
@@ -312,6 +317,8 @@ public final class StorageThroughput implements Callable<Integer> {
         p.put("p99_limit_ms", p99LimitMs);
         p.put("min_answered", minAnswered);
         p.put("clients", clients);
+        // the client sockets of the Carillon side; the OpenDHT side's are on the same addresses
+        p.put("client_addresses", clientAddresses);
         p.put("get_keys", getKeys);
         p.put("put_keys", putKeys);
         p.put("value_size", valueSize);
