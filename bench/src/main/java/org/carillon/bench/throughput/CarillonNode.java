@@ -13,6 +13,7 @@ import org.carillon.dht.interop.OutputLines.LineMatch;
 /** Carillon's storage node ({@link StorageNodeMain}) in a child JVM on this JVM's class path. */
 final class CarillonNode implements NodeUnderTest {
     private static final Duration START_TIMEOUT = Duration.ofSeconds(30);
+    private static final Pattern GC_TIME = Pattern.compile(StorageNodeMain.GC_TIME);
 
     private final InteropProcess process;
     private final int port;
@@ -64,6 +65,19 @@ final class CarillonNode implements NodeUnderTest {
         shown.set(cp + 1, "<bench class path>");
         shown.set(0, "java");
         return String.join(" ", shown);
+    }
+
+    /** Asks the node process (over stdin) for its JVM's total GC time. */
+    @Override
+    public double gcMillis() {
+        try {
+            int mark = process.output().mark();
+            process.sendLine("gc");
+            LineMatch m = process.output().awaitMatch(mark, GC_TIME, Duration.ofSeconds(5));
+            return Double.parseDouble(m.group(1));
+        } catch (RuntimeException | AssertionError e) {
+            return Double.NaN;
+        }
     }
 
     @Override

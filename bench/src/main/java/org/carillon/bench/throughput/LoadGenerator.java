@@ -2,6 +2,8 @@ package org.carillon.bench.throughput;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.management.GarbageCollectorMXBean;
+import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.StandardProtocolFamily;
@@ -26,6 +28,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.DoubleSupplier;
 import org.carillon.dht.InfoHash;
 import org.carillon.dht.Query;
 import org.carillon.dht.Value;
@@ -65,6 +68,7 @@ final class LoadGenerator implements AutoCloseable {
     private final InetSocketAddress target;
     private final Workload workload;
     private final ProcessCpu nodeCpu;
+    private final DoubleSupplier nodeGcMillis;
     private final ProcessCpu ownCpu = ProcessCpu.self();
     private final Duration drain;
     private final Client[] clients;
@@ -118,15 +122,15 @@ final class LoadGenerator implements AutoCloseable {
     }
 
     /**
-     * @param nodePid the node's process, for its CPU time
+     * @param node the node under test: its address, its process's CPU time and GC time
      * @param drain how long to wait for late replies after the last send of a step
      */
-    LoadGenerator(
-            String side, InetSocketAddress target, long nodePid, Workload workload, int clientCount, Duration drain) {
-        this.side = side;
-        this.target = target;
+    LoadGenerator(NodeUnderTest node, Workload workload, int clientCount, Duration drain) {
+        this.side = node.side();
+        this.target = node.address();
         this.workload = workload;
-        this.nodeCpu = ProcessCpu.of(nodePid);
+        this.nodeCpu = ProcessCpu.of(node.pid());
+        this.nodeGcMillis = node::gcMillis;
         this.drain = drain;
         try {
             this.selector = Selector.open();
@@ -245,6 +249,8 @@ final class LoadGenerator implements AutoCloseable {
         nextTid += total;
         Step step = new Step(op, firstTid, total);
 
+        double nodeGc0 = nodeGcMillis.getAsDouble();
+        double ownGc0 = ownGcMillis();
         double nodeCpu0 = nodeCpu.seconds();
         double ownCpu0 = ownCpu.seconds();
         current = step;
@@ -276,6 +282,8 @@ final class LoadGenerator implements AutoCloseable {
         current = null;
         double nodeCpuUsed = nodeCpu.seconds() - nodeCpu0;
         double ownCpuUsed = ownCpu.seconds() - ownCpu0;
+        double ownGcUsed = ownGcMillis() - ownGc0;
+        double nodeGcUsed = nodeGcMillis.getAsDouble() - nodeGc0;
 
         long[] latencies = new long[total];
         int n = 0;
@@ -310,7 +318,9 @@ final class LoadGenerator implements AutoCloseable {
                 percentileMs(latencies, n, 0.99),
                 n == 0 ? Double.NaN : latencies[n - 1] / 1e6,
                 nodeCpuUsed,
+                nodeGcUsed,
                 ownCpuUsed,
+                ownGcUsed,
                 sendSeconds,
                 (end - start) / 1e9);
     }
@@ -407,6 +417,15 @@ final class LoadGenerator implements AutoCloseable {
 
     int unmatched() {
         return unmatched.get();
+    }
+
+    /** GC time of this JVM: its pauses stall the receiver thread and lengthen measured latencies. */
+    private static double ownGcMillis() {
+        long ms = 0;
+        for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+            ms += Math.max(0, gc.getCollectionTime());
+        }
+        return ms;
     }
 
     private static double percentileMs(long[] sorted, int n, double q) {

@@ -15,6 +15,11 @@ interface NodeUnderTest extends AutoCloseable {
     /** How the node was started, for the record. */
     String command();
 
+    /** Milliseconds the node spent in garbage collection so far; NaN for a node without a GC. */
+    default double gcMillis() {
+        return Double.NaN;
+    }
+
     /** Stops the process (by its PID if it does not quit). */
     @Override
     void close();

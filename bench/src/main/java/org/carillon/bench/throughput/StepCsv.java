@@ -26,7 +26,9 @@ final class StepCsv {
         "latency_max_ms",
         "node_cpu_utilisation",
         "node_cpu_per_request_us",
+        "node_gc_ms",
         "generator_cpu_utilisation",
+        "generator_gc_ms",
         "generator_kept_up"
     };
 
@@ -53,14 +55,16 @@ final class StepCsv {
                 r.latencyMaxMs(),
                 r.nodeCpuUtilisation(),
                 r.nodeCpuPerRequestMicros(),
+                r.nodeGcMillis(),
                 r.generatorCpuUtilisation(),
+                r.generatorGcMillis(),
                 r.generatorKeptUp());
     }
 
     static void print(List<StepResult> results) {
         System.out.printf(
                 Locale.ROOT,
-                "%n%-9s %-4s %8s %9s %9s %7s %7s %8s %8s %8s %6s %9s%n",
+                "%n%-9s %-4s %8s %9s %9s %7s %7s %8s %8s %8s %6s %10s %7s%n",
                 "side",
                 "op",
                 "offered",
@@ -72,11 +76,12 @@ final class StepCsv {
                 "p99 ms",
                 "max ms",
                 "cpu",
-                "cpu/req us");
+                "cpu/req us",
+                "gc ms");
         for (StepResult r : results) {
             System.out.printf(
                     Locale.ROOT,
-                    "%-9s %-4s %8d %9.0f %9.0f %7d %6.2f%% %8.3f %8.3f %8.1f %5.0f%% %9.1f%n",
+                    "%-9s %-4s %8d %9.0f %9.0f %7d %6.2f%% %8.3f %8.3f %8.1f %5.0f%% %10.1f %7s%n",
                     r.side(),
                     r.operation().label(),
                     r.offeredPerSecond(),
@@ -88,7 +93,8 @@ final class StepCsv {
                     r.latency99Ms(),
                     r.latencyMaxMs(),
                     r.nodeCpuUtilisation() * 100,
-                    r.nodeCpuPerRequestMicros());
+                    r.nodeCpuPerRequestMicros(),
+                    Double.isNaN(r.nodeGcMillis()) ? "-" : String.format(Locale.ROOT, "%.0f", r.nodeGcMillis()));
         }
     }
 }

@@ -13,7 +13,10 @@ import java.util.Map;
  * @param lost requests not answered within the drain time after the step
  * @param latency50Ms median latency of the answered requests (send to reply received)
  * @param nodeCpuSeconds CPU the node process used during the step (NaN when unknown)
+ * @param nodeGcMillis time the node's JVM spent in garbage collection during the step (NaN for
+ *     dhtnode); collections during the step, not the pauses the step waited for
  * @param generatorCpuSeconds CPU the benchmark process used (load generator and receiver)
+ * @param generatorGcMillis GC time of the benchmark JVM during the step
  * @param seconds wall time from the first send to the end of the drain
  */
 record StepResult(
@@ -31,7 +34,9 @@ record StepResult(
         double latency99Ms,
         double latencyMaxMs,
         double nodeCpuSeconds,
+        double nodeGcMillis,
         double generatorCpuSeconds,
+        double generatorGcMillis,
         double sendSeconds,
         double seconds) {
 

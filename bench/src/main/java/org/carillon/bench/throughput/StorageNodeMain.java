@@ -2,6 +2,8 @@ package org.carillon.bench.throughput;
 
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
+import java.lang.management.GarbageCollectorMXBean;
+import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -16,6 +18,9 @@ import org.carillon.dht.DhtRunner;
  */
 public final class StorageNodeMain {
     static final String READY = "carillon storage node ([0-9a-f]{40}) port (\\d+)";
+
+    /** The answer to {@code gc}: milliseconds spent in garbage collection so far, and collections. */
+    static final String GC_TIME = "gc-time (\\d+) ms (\\d+) collections";
 
     /** {@code dhtnode -U} sets no storage limit at all; this is more than any run stores. */
     private static final long STORAGE_LIMIT = 1L << 40;
@@ -34,7 +39,17 @@ public final class StorageNodeMain {
             BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
             String line;
             while ((line = in.readLine()) != null && !line.strip().equals("quit")) {
-                // nothing else to do: the node answers on its own threads
+                // the node answers on its own threads; this one only reports GC time when asked
+                if (line.strip().equals("gc")) {
+                    long ms = 0;
+                    long count = 0;
+                    for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+                        ms += Math.max(0, gc.getCollectionTime());
+                        count += Math.max(0, gc.getCollectionCount());
+                    }
+                    System.out.println("gc-time " + ms + " ms " + count + " collections");
+                    System.out.flush();
+                }
             }
         }
     }

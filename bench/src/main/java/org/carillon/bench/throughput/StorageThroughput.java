@@ -108,7 +108,7 @@ public final class StorageThroughput implements Callable<Integer> {
             split = " ",
             paramLabel = "OPTIONS",
             description = "JVM options of Carillon's node process (default: ${DEFAULT-VALUE}).")
-    List<String> carillonJvm = List.of("-Xms256m", "-Xmx1g");
+    List<String> carillonJvm = List.of("-Xms1g", "-Xmx1g");
 
     private static final Duration DRAIN = Duration.ofSeconds(1);
     private static final int ATTEMPTS_BEFORE_STOP = 2;
@@ -192,7 +192,7 @@ public final class StorageThroughput implements Callable<Integer> {
     private record Side(NodeUnderTest node, LoadGenerator generator) {}
 
     private Side side(NodeUnderTest node, Workload workload) {
-        return new Side(node, new LoadGenerator(node.side(), node.address(), node.pid(), workload, clients, DRAIN));
+        return new Side(node, new LoadGenerator(node, workload, clients, DRAIN));
     }
 
     /** All steps of one operation, the two nodes alternating which goes first. */
