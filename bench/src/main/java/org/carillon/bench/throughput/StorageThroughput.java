@@ -62,7 +62,7 @@ public final class StorageThroughput implements Callable<Integer> {
             paramLabel = "S",
             description = "Unmeasured load per node and operation before the steps, at the third rate"
                     + " (default: ${DEFAULT-VALUE}; smoke: 0.5).")
-    double warmupSeconds = 3;
+    double warmupSeconds = 5;
 
     @Option(
             names = "--p99-limit-ms",
