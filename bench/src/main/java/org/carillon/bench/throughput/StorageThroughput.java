@@ -35,7 +35,7 @@ import picocli.CommandLine.Option;
                     + "both without rate limits, under the same open-loop load from the loopback.",
             "Each offered rate runs for --step-seconds on one node then the other; a side stops at the "
                     + "first rate where its p99 latency exceeds --p99-limit-ms or it answers less than "
-                    + "--min-answered of the requests (measured twice before it stops)."
+                    + "--min-answered of the requests (measured --attempts times before it stops)."
         })
 public final class StorageThroughput implements Callable<Integer> {
     static final String NAME = "storage-throughput";
@@ -78,6 +78,13 @@ public final class StorageThroughput implements Callable<Integer> {
     double minAnswered = 0.99;
 
     @Option(
+            names = "--attempts",
+            paramLabel = "N",
+            description = "Times a rate is measured before a node that fails it stops (default: ${DEFAULT-VALUE});"
+                    + " more attempts ride out a busy machine's stalls.")
+    int attempts = 2;
+
+    @Option(
             names = "--clients",
             paramLabel = "N",
             description =
@@ -111,7 +118,6 @@ public final class StorageThroughput implements Callable<Integer> {
     List<String> carillonJvm = List.of("-Xms1g", "-Xmx1g");
 
     private static final Duration DRAIN = Duration.ofSeconds(1);
-    private static final int ATTEMPTS_BEFORE_STOP = 2;
     private static final Duration SETTLE = Duration.ofSeconds(3);
 
     @Override
@@ -206,7 +212,7 @@ public final class StorageThroughput implements Callable<Integer> {
             }
             for (Side s : order) {
                 boolean sustained = false;
-                for (int attempt = 1; attempt <= ATTEMPTS_BEFORE_STOP && !sustained; attempt++) {
+                for (int attempt = 1; attempt <= attempts && !sustained; attempt++) {
                     sides.forEach(other -> other.generator.settle(SETTLE));
                     StepResult r = s.generator.run(op, index, rate, stepSeconds);
                     sustained = r.sustained(p99LimitMs, minAnswered);
@@ -234,8 +240,9 @@ public final class StorageThroughput implements Callable<Integer> {
                 throw new IllegalArgumentException("--steps must be ascending: " + steps);
             }
         }
-        if (stepSeconds <= 0 || warmupSeconds <= 0 || clients < 1 || clients > 200) {
-            throw new IllegalArgumentException("--step-seconds and --warmup-seconds must be > 0, --clients 1..200");
+        if (stepSeconds <= 0 || warmupSeconds <= 0 || clients < 1 || clients > 200 || attempts < 1) {
+            throw new IllegalArgumentException(
+                    "--step-seconds and --warmup-seconds must be > 0, --clients 1..200, --attempts >= 1");
         }
     }
 
@@ -316,6 +323,7 @@ public final class StorageThroughput implements Callable<Integer> {
         p.put("warmup_seconds", warmupSeconds);
         p.put("p99_limit_ms", p99LimitMs);
         p.put("min_answered", minAnswered);
+        p.put("attempts", attempts);
         p.put("clients", clients);
         // the client sockets of the Carillon side; the OpenDHT side's are on the same addresses
         p.put("client_addresses", clientAddresses);
