@@ -5,6 +5,7 @@ import org.carillon.bench.crypto.CryptoExperiment;
 import org.carillon.bench.loopback.Mixed;
 import org.carillon.bench.loopback.SideBySide;
 import org.carillon.bench.sim.ScaleChurnCommand;
+import org.carillon.bench.throughput.StorageThroughput;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -22,6 +23,7 @@ import picocli.CommandLine.Command;
             ScaleChurnCommand.class,
             SideBySide.class,
             Mixed.class,
+            StorageThroughput.class,
             CodecExperiment.class,
             CryptoExperiment.class
         })

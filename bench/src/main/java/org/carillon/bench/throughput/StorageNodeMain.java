@@ -1,0 +1,56 @@
+package org.carillon.bench.throughput;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.lang.management.GarbageCollectorMXBean;
+import java.lang.management.ManagementFactory;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.carillon.dht.DhtConfig;
+import org.carillon.dht.DhtRunner;
+
+/**
+ * The Carillon side of the storage throughput experiment, run in a JVM of its own like dhtnode
+ * runs in its process: one {@link DhtRunner} on 127.0.0.1 with what {@code dhtnode -U} turns off
+ * turned off (request rate limits; the storage cap raised out of reach), until "quit" or the end
+ * of stdin. Prints {@code carillon storage node <id> port <port>} once it answers.
+ */
+public final class StorageNodeMain {
+    static final String READY = "carillon storage node ([0-9a-f]{40}) port (\\d+)";
+
+    /** The answer to {@code gc}: milliseconds spent in garbage collection so far, and collections. */
+    static final String GC_TIME = "gc-time (\\d+) ms (\\d+) collections";
+
+    /** {@code dhtnode -U} sets no storage limit at all; this is more than any run stores. */
+    private static final long STORAGE_LIMIT = 1L << 40;
+
+    private StorageNodeMain() {}
+
+    public static void main(String[] args) throws Exception {
+        DhtConfig config = DhtConfig.defaults()
+                .withBindAddresses(List.of(InetAddress.getByName("127.0.0.1")))
+                .withPort(0)
+                .withRateLimited(false)
+                .withStorageLimit(STORAGE_LIMIT);
+        try (DhtRunner node = DhtRunner.start(config)) {
+            System.out.println("carillon storage node " + node.nodeId() + " port " + node.port());
+            System.out.flush();
+            BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+            String line;
+            while ((line = in.readLine()) != null && !line.strip().equals("quit")) {
+                // the node answers on its own threads; this one only reports GC time when asked
+                if (line.strip().equals("gc")) {
+                    long ms = 0;
+                    long count = 0;
+                    for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+                        ms += Math.max(0, gc.getCollectionTime());
+                        count += Math.max(0, gc.getCollectionCount());
+                    }
+                    System.out.println("gc-time " + ms + " ms " + count + " collections");
+                    System.out.flush();
+                }
+            }
+        }
+    }
+}
