@@ -15,6 +15,7 @@ import org.carillon.bench.RunOptions;
 import org.carillon.bench.report.CsvFile;
 import org.carillon.bench.report.Metric;
 import org.carillon.bench.report.Metric.Better;
+import org.carillon.bench.report.Percentiles;
 import org.carillon.bench.report.Progress;
 import org.carillon.dht.interop.InteropPeers;
 import picocli.CommandLine.Command;
@@ -310,12 +311,11 @@ public final class Mixed implements Callable<Integer> {
     }
 
     private static double p(List<CrossResult> results, String phase, String direction, double percent) {
-        return Percentiles.of(
-                select(results, phase, direction).stream()
+        return Percentiles.of(select(results, phase, direction).stream()
                         .filter(r -> r.ok() && r.latencyMs() != null)
                         .map(OpResult::latencyMs)
-                        .toList(),
-                percent);
+                        .toList())
+                .at(percent);
     }
 
     private static double rate(List<CrossResult> results, String phase, String direction) {

@@ -14,6 +14,7 @@ import org.carillon.bench.RunOptions;
 import org.carillon.bench.report.CsvFile;
 import org.carillon.bench.report.Metric;
 import org.carillon.bench.report.Metric.Better;
+import org.carillon.bench.report.Percentiles;
 import org.carillon.bench.report.Progress;
 import org.carillon.dht.interop.InteropPeers;
 import picocli.CommandLine.Command;
@@ -287,9 +288,17 @@ public final class SideBySide implements Callable<Integer> {
             List<Double> c = latencies(carillon, kind);
             List<Double> o = latencies(opendht, kind);
             metrics.add(LoopbackFiles.compared(
-                    names.get(kind) + "_p50", "ms", Better.LOWER, Percentiles.of(c, 50), Percentiles.of(o, 50)));
+                    names.get(kind) + "_p50",
+                    "ms",
+                    Better.LOWER,
+                    Percentiles.of(c).at(50),
+                    Percentiles.of(o).at(50)));
             metrics.add(LoopbackFiles.compared(
-                    names.get(kind) + "_p99", "ms", Better.LOWER, Percentiles.of(c, 99), Percentiles.of(o, 99)));
+                    names.get(kind) + "_p99",
+                    "ms",
+                    Better.LOWER,
+                    Percentiles.of(c).at(99),
+                    Percentiles.of(o).at(99)));
         }
         for (OpKind kind : OpKind.values()) {
             String name = (kind == OpKind.MISS ? "get_missing" : kind.word) + "_success_rate";

@@ -54,14 +54,6 @@ class WorkloadTest {
     }
 
     @Test
-    void percentilesAreNearestRank() {
-        List<Double> xs = List.of(5.0, 1.0, 4.0, 2.0, 3.0, 6.0, 7.0, 8.0, 9.0, 10.0);
-        assertThat(Percentiles.of(xs, 50)).isEqualTo(5.0);
-        assertThat(Percentiles.of(xs, 99)).isEqualTo(10.0);
-        assertThat(Percentiles.of(List.of(), 50)).isNaN();
-    }
-
-    @Test
     void pcapRecordsAreCountedInEitherByteOrderAndACutLastRecordIsNot() throws Exception {
         for (ByteOrder order : List.of(ByteOrder.LITTLE_ENDIAN, ByteOrder.BIG_ENDIAN)) {
             ByteBuffer b = ByteBuffer.allocate(24 + 3 * (16 + 60) + 10).order(order);

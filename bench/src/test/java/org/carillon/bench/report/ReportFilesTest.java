@@ -128,6 +128,15 @@ class ReportFilesTest {
         assertThat(out).containsPattern("throughput \\(req/s\\) .* 0\\.50  worse");
     }
 
+    @Test
+    void percentilesAreNearestRank() {
+        Percentiles p = Percentiles.of(List.of(5.0, 1.0, 4.0, 2.0, 3.0, 6.0, 7.0, 8.0, 9.0, 10.0));
+        assertThat(p.at(50)).isEqualTo(5.0);
+        assertThat(p.at(99)).isEqualTo(10.0);
+        assertThat(p.at(0)).isEqualTo(1.0);
+        assertThat(Percentiles.of(List.<Double>of()).at(50)).isNaN();
+    }
+
     private static ExperimentFigures figures(String name, double carillon, double reference) {
         return new ExperimentFigures(
                 name,
