@@ -16,14 +16,19 @@ final class RateLimiter {
     /** Bound on tracked sources; idle ones are pruned, new ones beyond it share a slot. */
     static final int MAX_SOURCES = 1 << 14;
 
-    /** Timestamps of the last {@code capacity} accepted events in a ring. */
+    /**
+     * Timestamps of the last accepted events (at most {@code quota}) in a ring that starts small
+     * and grows with the rate: most sources send a few requests a second, and a node tracks
+     * thousands of them (a full-size ring each was 8 KiB per source).
+     */
     private static final class Window {
-        final long[] times;
+        private final int quota;
+        long[] times = new long[4];
         int head;
         int size;
 
-        Window(int capacity) {
-            times = new long[capacity];
+        Window(int quota) {
+            this.quota = quota;
         }
 
         boolean tryAcquire(long now) {
@@ -31,12 +36,24 @@ final class RateLimiter {
                 head = (head + 1) % times.length;
                 size--;
             }
-            if (size == times.length) {
+            if (size == quota) {
                 return false;
+            }
+            if (size == times.length) {
+                grow();
             }
             times[(head + size) % times.length] = now;
             size++;
             return true;
+        }
+
+        private void grow() {
+            long[] bigger = new long[Math.min(quota, times.length * 2)];
+            for (int i = 0; i < size; i++) {
+                bigger[i] = times[(head + i) % times.length];
+            }
+            times = bigger;
+            head = 0;
         }
 
         boolean idle(long now) {
