@@ -1,5 +1,7 @@
 package org.carillon.dht.engine;
 
+import java.util.HashMap;
+import java.util.Map;
 import java.util.function.Consumer;
 import org.carillon.dht.InfoHash;
 import org.carillon.dht.Value;
@@ -9,18 +11,41 @@ import org.carillon.dht.Value;
  * failed when all gave up. A permanent announce lives on, refreshed, until cancelled.
  */
 final class Announce {
+    /** Where the value stands at one storage node, whichever family's search sent it there. */
+    enum AtNode {
+        UNSENT,
+        SENDING,
+        STORED
+    }
+
     private final InfoHash key;
     private final Value value;
     private final boolean permanent;
     private final long created;
     private final long lifetime;
     private final Consumer<Boolean> onDone;
+    private final boolean freshId;
+    /** By node id: a dual-stack storage node is in both families' searches but must get one put. */
+    private final Map<InfoHash, AtNode> atNodes = new HashMap<>();
+
     private int familiesLeft;
     private boolean reported;
     private boolean cancelled;
 
-    Announce(InfoHash key, Value value, boolean permanent, long created, long lifetime, Consumer<Boolean> onDone) {
+    /**
+     * @param freshId the value's id was drawn for this put, so no node can hold the value before
+     *     this announce sends it there
+     */
+    Announce(
+            InfoHash key,
+            Value value,
+            boolean freshId,
+            boolean permanent,
+            long created,
+            long lifetime,
+            Consumer<Boolean> onDone) {
         this.key = key;
+        this.freshId = freshId;
         this.value = value;
         this.permanent = permanent;
         this.created = created;
@@ -48,6 +73,23 @@ final class Announce {
     /** The value type's lifetime (ms). */
     long lifetime() {
         return lifetime;
+    }
+
+    /**
+     * Whether a node can be sent the put without first asking whether it has the value: as
+     * OpenDHT does for non-permanent puts, when the id is ours and new. Permanent puts probe, to
+     * refresh rather than replace a value a node holds.
+     */
+    boolean putsWithoutProbe() {
+        return freshId && !permanent;
+    }
+
+    AtNode at(InfoHash node) {
+        return atNodes.getOrDefault(node, AtNode.UNSENT);
+    }
+
+    void at(InfoHash node, AtNode state) {
+        atNodes.put(node, state);
     }
 
     /** A non-permanent value is announced until its type's lifetime is over. */

@@ -531,11 +531,19 @@ final class Search {
                 everywhere &= p.ackedAt >= 0;
                 continue;
             }
-            // Probe first, plain puts too. OpenDHT 2.4.12 probes only for permanent puts, but
-            // a node that already holds the value takes a put of it as a refresh and keeps it a
-            // whole lifetime longer: seen with a dual-stack writer whose second family put
-            // again seconds later. Costs one round trip per target; tracking across families
-            // which nodes acknowledged would avoid it.
+            // A value with a fresh id is on no node yet: put it at once, as OpenDHT does for
+            // non-permanent puts. A dual-stack storage node is a target of both families'
+            // searches, and a second put of the value would count as a refresh and keep it a
+            // whole lifetime longer: the announce tracks by node id what was sent where.
+            if (!p.probed && a.putsWithoutProbe()) {
+                Announce.AtNode at = a.at(n.id);
+                if (at == Announce.AtNode.SENDING) {
+                    everywhere = false; // the other family's put is in flight
+                    continue;
+                }
+                p.probed = true;
+                p.hasIt = at == Announce.AtNode.STORED;
+            }
             if (!p.probed) {
                 sendProbe(n, a, p);
             } else if (p.ackedAt < 0) {
@@ -558,6 +566,7 @@ final class Search {
 
     private void sendPut(SearchNode n, Announce a, SearchNode.PutProgress p, long now) {
         p.pending = true;
+        a.at(n.id, Announce.AtNode.SENDING);
         Long created = !a.permanent() && a.created() / 1000 < now / 1000 ? a.created() / 1000 : null;
         owner.send(n.address, new Put(owner.selfId(), key, List.of(a.value()), created, n.token), new PutHandler(n, p) {
             @Override
@@ -565,6 +574,19 @@ final class Search {
                 p.pending = false;
                 p.ackedAt = now;
                 p.hasIt = true;
+                a.at(n.id, Announce.AtNode.STORED);
+            }
+
+            @Override
+            void failed(boolean expired) {
+                super.failed(expired);
+                a.at(n.id, Announce.AtNode.UNSENT);
+            }
+
+            @Override
+            void refused(ErrorReply e) {
+                super.refused(e);
+                a.at(n.id, progress.hasIt ? Announce.AtNode.STORED : Announce.AtNode.UNSENT);
             }
         });
     }

@@ -80,9 +80,10 @@ final class Searches {
 
     /** Announces a value; returns its id (a random one when it had none). */
     long put(InfoHash key, Value value, boolean permanent, Consumer<Boolean> onDone) {
-        Value v = value.id() != 0 ? value : value.withId(Value.randomId(random));
+        boolean freshId = value.id() == 0;
+        Value v = freshId ? value.withId(Value.randomId(random)) : value;
         long now = core.now();
-        Announce a = new Announce(key, v, permanent, now, core.lifetime(v.type()), onDone);
+        Announce a = new Announce(key, v, freshId, permanent, now, core.lifetime(v.type()), onDone);
         announce(a);
         return v.id();
     }

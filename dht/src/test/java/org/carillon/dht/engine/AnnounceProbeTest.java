@@ -12,7 +12,8 @@ import org.carillon.dht.Value;
 import org.junit.jupiter.api.Test;
 
 /**
- * A put asks each target node whether it holds the value already ({@code SELECT id,seq WHERE
+ * A put of a value whose id the caller chose asks each target node whether it holds the value
+ * already ({@code SELECT id,seq WHERE
  * id=…}, which OpenDHT 2.4.12 sends for permanent puts only) and does not send a plain value to
  * a node that has it: storage nodes take a put of a value they hold as a refresh, so the value
  * would outlive its type's lifetime.
@@ -48,6 +49,34 @@ class AnnounceProbeTest {
             probes += getsReceived(holders.get(i)) - getsBefore.get(i);
         }
         assertThat(probes).as("the holders were asked instead").isPositive();
+    }
+
+    @Test
+    void aValueWithAFreshIdIsPutWithoutAskingFirst() {
+        SimulatedDht dht = new SimulatedDht(13, 10, 60, 0.0).grow(30);
+        InfoHash key = InfoHash.fromUserKey("fresh");
+        long getsBefore =
+                dht.nodes.stream().mapToLong(AnnounceProbeTest::getsReceived).sum();
+        long putsBefore =
+                dht.nodes.stream().mapToLong(AnnounceProbeTest::putsReceived).sum();
+        long findsBefore = dht.nodes.stream()
+                .mapToLong(n -> n.metrics().packetsIn().getOrDefault("find", 0L))
+                .sum();
+
+        assertThat(put(dht, 3, key, Value.of(0, ICE, "new".getBytes(StandardCharsets.UTF_8))))
+                .isTrue();
+
+        long gets =
+                dht.nodes.stream().mapToLong(AnnounceProbeTest::getsReceived).sum() - getsBefore;
+        long puts =
+                dht.nodes.stream().mapToLong(AnnounceProbeTest::putsReceived).sum() - putsBefore;
+        long finds = dht.nodes.stream()
+                        .mapToLong(n -> n.metrics().packetsIn().getOrDefault("find", 0L))
+                        .sum()
+                - findsBefore;
+        assertThat(gets).as("probes (seed %d)", dht.seed).isZero();
+        assertThat(puts).isEqualTo(Search.TARGET_NODES);
+        assertThat(finds).as("the lookup itself").isPositive();
     }
 
     private static long putsReceived(NodeCore n) {
