@@ -41,7 +41,7 @@ final class SimulatedDht {
             add();
             clock.runFor(200);
         }
-        if (!clock.runUntil(sim::allConnected, 120_000)) {
+        if (!sim.runUntilConnected(120)) {
             throw new AssertionError("network of " + nodes.size() + " did not connect (seed " + seed + ")");
         }
         clock.runFor(60_000); // let maintenance fill the tables
