@@ -33,7 +33,7 @@ class ScaleChurnSmokeIT {
                 .path("experiments")
                 .path("scale-churn")
                 .path("metrics");
-        assertThat(metrics.size()).isEqualTo(3 * 8 + 2);
+        assertThat(metrics.size()).isEqualTo(3 * 8 + 3);
         for (JsonNode m : metrics) {
             assertThat(m.path("carillon").isNumber()).as(m.toString()).isTrue();
             assertThat(m.path("reference").isNull())

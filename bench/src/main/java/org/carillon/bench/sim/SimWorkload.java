@@ -48,7 +48,18 @@ final class SimWorkload {
             long settleMillis,
             long seed) {}
 
-    record Outcome(Settings settings, List<Op> ops, int aborted, double speedup, long heapPerNode, double rttMillis) {}
+    /**
+     * @param steadySpeedup virtual over wall time while the formed network ran without workload
+     * @param workloadSpeedup the same while the workload ran
+     */
+    record Outcome(
+            Settings settings,
+            List<Op> ops,
+            int aborted,
+            double steadySpeedup,
+            double workloadSpeedup,
+            long heapPerNode,
+            double rttMillis) {}
 
     private static final long OP_TIMEOUT = 120_000;
     private static final long LISTEN_LEAD = 3_000;
@@ -79,7 +90,10 @@ final class SimWorkload {
         Runtime rt = Runtime.getRuntime();
         long heapBefore = usedHeapAfterGc(rt);
         long spacing = Math.max(5, 200_000 / settings.nodes()); // the whole network joins within ~200 s
-        sim.grow(settings.nodes(), spacing, settings.settleMillis());
+        sim.grow(settings.nodes(), spacing, 0);
+        long settleStart = System.nanoTime();
+        sim.clock().runFor(settings.settleMillis());
+        double steadySpeedup = settings.settleMillis() / ((System.nanoTime() - settleStart) / 1e6);
         long heapPerNode = (usedHeapAfterGc(rt) - heapBefore) / settings.nodes();
 
         Churn churn = Churn.start(sim, settings.churnPerMinute() / 100.0, 60_000, settings.savedTables());
@@ -101,7 +115,14 @@ final class SimWorkload {
         }
         double speedup = (sim.clock().now() - virtualStart) / ((System.nanoTime() - wallStart) / 1e6);
         churn.stop();
-        return new Outcome(settings, List.copyOf(done), aborted, speedup, heapPerNode, 2 * settings.medianLatency());
+        return new Outcome(
+                settings,
+                List.copyOf(done),
+                aborted,
+                steadySpeedup,
+                speedup,
+                heapPerNode,
+                2 * settings.medianLatency());
     }
 
     private void startOne() {
