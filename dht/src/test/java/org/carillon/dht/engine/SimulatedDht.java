@@ -51,11 +51,16 @@ final class SimulatedDht {
     }
 
     NodeCore add() {
+        return add(InfoHash.random(random));
+    }
+
+    /** Starts a node with the given id, bootstrapping from the first node. */
+    NodeCore add(InfoHash id) {
         int i = addresses.size();
         InetSocketAddress address = address(i);
         NodeCore[] holder = new NodeCore[1];
         NodeCore n = new NodeCore(
-                InfoHash.random(random),
+                id,
                 new NodeCore.Options(0, true, 1 << 24, "RNG1"),
                 clock,
                 net.attach(address, (d, from) -> {
