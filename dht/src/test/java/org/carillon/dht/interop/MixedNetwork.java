@@ -154,9 +154,19 @@ final class MixedNetwork implements AutoCloseable {
      * storage nodes, so what it hears about the key comes over the network.
      */
     DhtRunner carillonFarFrom(InfoHash key) {
+        return carillonsFarFrom(key, 1).get(0);
+    }
+
+    /**
+     * The {@code count} dual-stack Carillon nodes farthest from {@code key}, farthest first: for
+     * {@code count} up to 3, none is among the key's 8 closest nodes unless those are all
+     * Carillon nodes.
+     */
+    List<DhtRunner> carillonsFarFrom(InfoHash key, int count) {
         return carillons.stream()
-                .max((a, b) -> key.xorCompare(a.nodeId(), b.nodeId()))
-                .orElseThrow();
+                .sorted((a, b) -> key.xorCompare(b.nodeId(), a.nodeId()))
+                .limit(count)
+                .toList();
     }
 
     /** The Carillon node bound to {@code ::1} only. */
