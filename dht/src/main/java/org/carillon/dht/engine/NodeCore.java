@@ -6,6 +6,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -66,6 +67,8 @@ public final class NodeCore {
     static final long BOOTSTRAP_RETRY_MIN = 10_000;
     static final long BOOTSTRAP_RETRY_MAX = 24 * 3600_000L;
     static final long BUCKET_STALE = 10 * 60_000L;
+    /** How soon after a first reply, or a new node near us, the neighbourhood is checked. */
+    static final long NEIGHBOURHOOD_CHECK_DELAY = 1_000;
     /** Bound on blacklisted addresses (OpenDHT's set is unbounded). */
     static final int MAX_BLACKLIST = 4096;
 
@@ -129,6 +132,11 @@ public final class NodeCore {
     private final Counters drops = new Counters();
     private final List<InetSocketAddress> bootstrapNodes = new ArrayList<>();
     private final List<Scheduler.Cancellable> timers = new ArrayList<>();
+    /** Families whose neighbourhood was looked up since the node started. */
+    private final Set<Family> neighbourhoodLookedUp = EnumSet.noneOf(Family.class);
+    /** The neighbourhood check brought forward by a first reply or a new close node, if one is due. */
+    private Scheduler.Cancellable neighbourhoodCheck;
+
     private long nextTid;
     private long bootstrapDelay = BOOTSTRAP_RETRY_MIN;
     private boolean running;
@@ -177,6 +185,7 @@ public final class NodeCore {
 
     public void stop() {
         running = false;
+        neighbourhoodCheck = null;
         searches.stop();
         timers.forEach(Scheduler.Cancellable::cancel);
         timers.clear();
@@ -395,6 +404,9 @@ public final class NodeCore {
             RemoteNode node = learn(m.sender(), from, Confirm.REPLIED, now);
             if (node != null) {
                 node.heard(now, true, packet.client());
+                if (!neighbourhoodLookedUp.contains(Family.of(from.getAddress()))) {
+                    checkNeighbourhoodSoon(); // connected: look our neighbourhood up
+                }
             }
             if (!packet.client()) {
                 searches.heard(m.sender(), from);
@@ -675,13 +687,16 @@ public final class NodeCore {
         if (ins.toPing() != null) {
             ping(ins.toPing().address());
         }
-        if (existing == null
-                && confirm == Confirm.HEARD_OF
-                && t.find(nodeId) != null
-                && !awaiting.containsKey(address)) {
-            ping(address); // a node we only heard of: ask it directly so it can become good
+        RemoteNode stored = t.find(nodeId);
+        if (existing == null && stored != null) {
+            if (confirm == Confirm.HEARD_OF && !awaiting.containsKey(address)) {
+                ping(address); // a node we only heard of: ask it directly so it can become good
+            }
+            if (t.closestLive(id, RoutingTable.K).contains(stored)) {
+                checkNeighbourhoodSoon(); // a new neighbour: confirm it, and learn its neighbours
+            }
         }
-        return t.find(nodeId);
+        return stored;
     }
 
     private void learnNodes(Reply r, InetSocketAddress from, long now) {
@@ -754,7 +769,7 @@ public final class NodeCore {
         if (t == null) {
             return List.of();
         }
-        return t.closestLive(key, count, scheduler.now()).stream()
+        return t.closestLive(key, count).stream()
                 .map(n -> new NodeInfo(n.id(), n.address()))
                 .toList();
     }
@@ -889,6 +904,7 @@ public final class NodeCore {
      */
     private long maintainBuckets() {
         long now = scheduler.now();
+        confirmNeighbourhood();
         boolean sent = false;
         for (Map.Entry<Family, RoutingTable> e : tables.entrySet()) {
             RoutingTable t = e.getValue();
@@ -899,7 +915,7 @@ public final class NodeCore {
                     sent = true;
                 }
             }
-            for (RemoteNode n : t.closestLive(id, RoutingTable.K, now)) {
+            for (RemoteNode n : t.closestLive(id, RoutingTable.K)) {
                 if (!n.isGood(now) && n.hasReplied()) {
                     ping(n.address()); // a neighbour gone quiet: its answer makes it good again
                 }
@@ -915,7 +931,50 @@ public final class NodeCore {
         return sent ? 5_000 + random.nextLong(20_000) : 60_000 + random.nextLong(120_000);
     }
 
-    private List<Long> wantBoth() {
+    /**
+     * Runs {@link #confirmNeighbourhood} in a second, once however many events ask for it in
+     * between (OpenDHT brings its {@code confirmNodes} forward to a second after the first node
+     * of a table).
+     */
+    private void checkNeighbourhoodSoon() {
+        if (!running || neighbourhoodCheck != null) {
+            return;
+        }
+        Scheduler.Cancellable[] slot = new Scheduler.Cancellable[1];
+        slot[0] = scheduler.schedule(NEIGHBOURHOOD_CHECK_DELAY, () -> {
+            timers.remove(slot[0]);
+            neighbourhoodCheck = null;
+            if (running) {
+                confirmNeighbourhood();
+            }
+        });
+        neighbourhoodCheck = slot[0];
+        timers.add(slot[0]);
+    }
+
+    /**
+     * OpenDHT's {@code confirmNodes}: a connected family whose neighbourhood was never looked up,
+     * or whose 8 nodes nearest to us include one that never answered us (a node that joined
+     * next to us and only sent us requests), gets a search for our own id. The nodes it asks
+     * answer, so they become good here and are listed in our find replies; they hear of us,
+     * and the nodes they list near us join our table. Without it a freshly formed network
+     * lists only part of each neighbourhood, and a put and a later get of the same key end on
+     * different nodes.
+     */
+    private void confirmNeighbourhood() {
+        long now = scheduler.now();
+        tables.forEach((family, t) -> {
+            if (t.goodCount(now) == 0) {
+                return;
+            }
+            boolean unconfirmed = t.closestLive(id, RoutingTable.K).stream().anyMatch(n -> !n.isGood(now));
+            if ((!neighbourhoodLookedUp.contains(family) || unconfirmed) && searches.lookUpNeighbourhood(family)) {
+                neighbourhoodLookedUp.add(family);
+            }
+        });
+    }
+
+    List<Long> wantBoth() {
         return tables.size() == 2 ? List.of(2L, 10L) : List.of();
     }
 

@@ -58,6 +58,12 @@ final class Search {
 
     private long lastRefill = Long.MIN_VALUE / 2;
     private long lastUsed;
+    /**
+     * A lookup is running: finds to the closest nodes until the 8 closest live ones answered, with
+     * no value operation (OpenDHT's search without callbacks, which {@code confirmNodes} runs for
+     * the node's own id).
+     */
+    private boolean lookingUp;
 
     Search(InfoHash key, Family family, Searches owner, long now) {
         this.key = key;
@@ -75,7 +81,11 @@ final class Search {
     }
 
     boolean hasWork() {
-        return !gets.isEmpty() || !announces.isEmpty() || !listens.isEmpty();
+        return lookingUp || !gets.isEmpty() || !announces.isEmpty() || !listens.isEmpty();
+    }
+
+    boolean isLookingUp() {
+        return lookingUp;
     }
 
     long lastUsed() {
@@ -116,6 +126,18 @@ final class Search {
     }
 
     // ---------------------------------------------------------------- operations
+
+    /**
+     * Looks the key's closest nodes up afresh: the routing table's closest nodes join the
+     * search, and those not synced are asked for their own closest, until the 8 closest live
+     * nodes answered.
+     */
+    void lookup(long now) {
+        lastUsed = now;
+        lookingUp = true;
+        refill(now);
+        step(now);
+    }
 
     void add(GetOp g, long now) {
         lastUsed = now;
@@ -314,6 +336,7 @@ final class Search {
         completeGets(live);
         sendSearchRequests(live, now);
         if (isSynced(now)) {
+            lookingUp = false;
             for (Announce a : new ArrayList<>(announces.values())) {
                 announce(a, live, now);
             }
@@ -325,6 +348,7 @@ final class Search {
 
     /** No live node left to ask: gets and puts fail on this family; permanent puts and listens wait. */
     private void giveUp() {
+        lookingUp = false;
         List<GetOp> failed = new ArrayList<>(gets);
         gets.clear();
         failed.forEach(g -> g.familyDone(false));
@@ -361,7 +385,7 @@ final class Search {
     private void sendSearchRequests(List<SearchNode> live, long now) {
         int inFlight =
                 (int) nodes.stream().filter(n -> !n.isBad() && n.searching > 0).count();
-        boolean needSync = !announces.isEmpty() || !listens.isEmpty();
+        boolean needSync = lookingUp || !announces.isEmpty() || !listens.isEmpty();
         for (SearchNode n : live) {
             if (inFlight >= MAX_REQUESTED) {
                 return;
@@ -387,7 +411,11 @@ final class Search {
 
     private void sendFind(SearchNode n) {
         n.searching++;
-        owner.send(n.address, new Find(owner.selfId(), key, List.of()), new Handler(n) {
+        // A lookup of our own id asks for both families, as OpenDHT's neighbourhood maintenance
+        // does (our id is the same in both tables): the other family's nodes near us join that
+        // table, which a node with one family's bootstrap only would otherwise hardly learn.
+        List<Long> want = lookingUp ? owner.bothFamilies() : List.of();
+        owner.send(n.address, new Find(owner.selfId(), key, want), new Handler(n) {
             @Override
             void replied(Reply r, InetSocketAddress from, long now) {
                 n.searching--;

@@ -78,6 +78,21 @@ final class Searches {
         }
     }
 
+    /**
+     * Looks up the nodes closest to this node's own id on one family, unless such a lookup is
+     * running: they answer us, so they become good in our table, and they hear of us. Returns
+     * whether a lookup started.
+     */
+    boolean lookUpNeighbourhood(Family family) {
+        long now = core.now();
+        Search s = search(core.id(), family, now);
+        if (s.isLookingUp()) {
+            return false;
+        }
+        s.lookup(now);
+        return true;
+    }
+
     /** Announces a value; returns its id (a random one when it had none). */
     long put(InfoHash key, Value value, boolean permanent, Consumer<Boolean> onDone) {
         boolean freshId = value.id() == 0;
@@ -317,6 +332,11 @@ final class Searches {
 
     List<NodeInfo> closestLive(Family family, InfoHash key, int count) {
         return core.closestLive(family, key, count);
+    }
+
+    /** What a find asks for to hear of both families' nodes (nothing special on a single-family node). */
+    List<Long> bothFamilies() {
+        return core.wantBoth();
     }
 
     InetSocketAddress usableAddress(NodeInfo info, InetSocketAddress from) {

@@ -146,10 +146,12 @@ public final class RoutingTable {
     }
 
     /**
-     * The {@code count} nodes closest to {@code target} that are not known to be dead, good
-     * ones first: what a search starts from.
+     * The {@code count} nodes closest to {@code target} that are not known to be dead, good or
+     * not: what a search starts from (OpenDHT's {@code getCachedNodes}). A node that only sent
+     * us requests is among them: it may hold the key's values, and no other node lists it
+     * before someone asked it something.
      */
-    public List<RemoteNode> closestLive(InfoHash target, int count, long now) {
+    public List<RemoteNode> closestLive(InfoHash target, int count) {
         List<RemoteNode> live = new ArrayList<>();
         for (Bucket b : buckets) {
             for (RemoteNode n : b.nodes) {
@@ -158,11 +160,8 @@ public final class RoutingTable {
                 }
             }
         }
-        live.sort(Comparator.comparing((RemoteNode n) -> !n.isGood(now))
-                .thenComparing(RemoteNode::id, target::xorCompare));
-        List<RemoteNode> chosen = live.size() > count ? new ArrayList<>(live.subList(0, count)) : live;
-        chosen.sort(Comparator.comparing(RemoteNode::id, target::xorCompare));
-        return chosen;
+        live.sort(Comparator.comparing(RemoteNode::id, target::xorCompare));
+        return live.size() > count ? new ArrayList<>(live.subList(0, count)) : live;
     }
 
     /** Drops expired nodes; returns the cached candidates of buckets that lost one, to ping. */

@@ -80,8 +80,13 @@ public final class Simulation {
     }
 
     public int add(List<InetSocketAddress> bootstrap) {
+        return add(InfoHash.random(random), bootstrap);
+    }
+
+    /** Adds a node with a chosen id, as a test placing a node next to a key does. */
+    public int add(InfoHash id, List<InetSocketAddress> bootstrap) {
         int index = slots.size();
-        Slot slot = new Slot(InfoHash.random(random), addressOf(index));
+        Slot slot = new Slot(id, addressOf(index));
         slots.add(slot);
         boot(index, bootstrap);
         return index;

@@ -21,7 +21,8 @@ class NeighbourhoodFreshnessTest {
      * that, searches stop short of the closest nodes and puts land beside them. With bucket
      * refreshes alone, 100 quiet nodes knew on average 2.0 of their 8 nearest as good after
      * 30 minutes; with the neighbourhood maintenance (a find near our id each round, pings to
-     * neighbours gone quiet) 5.8. Not yet OpenDHT's own-id search: more would need it.
+     * neighbours gone quiet) 5.8; with the lookup of our own id, run again in each maintenance
+     * round that finds one of the 8 nearest not good, 7.6.
      */
     @Test
     void afterHalfAnHourOfQuietEachNodeStillKnowsMostOfItsNearestNeighboursAsGood() {
@@ -42,6 +43,6 @@ class NeighbourhoodFreshnessTest {
         }
         assertThat(goodNeighbours / (double) dht.nodes.size())
                 .as("good nodes among each node's 8 nearest, on average")
-                .isGreaterThanOrEqualTo(5.0);
+                .isGreaterThanOrEqualTo(7.0);
     }
 }

@@ -49,7 +49,12 @@ final class SimulatedDht {
     }
 
     NodeCore add() {
-        int i = sim.add(nodes.isEmpty() ? List.of() : List.of(address(0)));
+        return add(InfoHash.random(random));
+    }
+
+    /** Starts a node with the given id, bootstrapping from the first node. */
+    NodeCore add(InfoHash id) {
+        int i = sim.add(id, nodes.isEmpty() ? List.of() : List.of(address(0)));
         nodes.add(sim.node(i));
         addresses.add(sim.address(i));
         return sim.node(i);

@@ -552,7 +552,11 @@ public final class DhtnodeProcess implements AutoCloseable {
         return DhtnodeConsole.parseIndexLookup(process.output().range(mark, done.index() + 1));
     }
 
-    /** {@code b 127.0.0.1:P}: ping a (loopback) node, adding it to the routing table if it answers. */
+    /**
+     * {@code b 127.0.0.1:P}: adds a (loopback) bootstrap node. dhtnode 2.4.12 pings it only while
+     * it has no node on either family ({@code Dht::bootstrap} returns at once otherwise), so on a
+     * node that has joined, or started with {@code -b}, this usually does nothing.
+     */
     public void ping(InetSocketAddress address) {
         send("b " + Loopback.requireLoopback(address));
     }

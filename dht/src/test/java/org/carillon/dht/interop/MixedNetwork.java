@@ -23,10 +23,13 @@ import org.carillon.dht.wire.Family;
  * socket on {@code ::1}. Ports are chosen at run time; every peer process is stopped by PID.
  *
  * <p>Topology: dhtnode {@code D0} bootstraps nowhere, {@code Di} from {@code 127.0.0.1:D(i-1)}
- * and then pings {@code [::1]:D(i-1)} (dhtnode takes one {@code -b}, so the IPv6 link is made
- * from its console). Carillon {@code Ci} bootstraps from {@code 127.0.0.1:Di}, {@code [::1]:Di}
- * and {@code 127.0.0.1:C(i-1)}. The IPv6-only Carillon node knows nothing but {@code [::1]} of
- * one dhtnode. The python node (IPv4 only) bootstraps from {@code D0} and {@code C0}.
+ * and is then told {@code b [::1]:D(i-1)} on its console (dhtnode takes one {@code -b}). That
+ * rarely links the dhtnodes over IPv6: dhtnode 2.4.12 pings its bootstrap nodes only while it
+ * has no node at all ({@code Dht::bootstrap}), and the IPv4 bootstrap has usually begun. The
+ * IPv6 side of the network therefore hangs on the Carillon nodes: {@code Ci} bootstraps from
+ * {@code Di} and from {@code C(i-1)}, each on {@code 127.0.0.1} and {@code [::1]}. The IPv6-only
+ * Carillon node knows nothing but {@code [::1]} of one dhtnode. The python node (IPv4 only)
+ * bootstraps from {@code D0} and {@code C0}.
  */
 final class MixedNetwork implements AutoCloseable {
     private final List<DhtnodeProcess> dhtnodes = new ArrayList<>();
@@ -65,6 +68,7 @@ final class MixedNetwork implements AutoCloseable {
                 List<InetSocketAddress> bootstrap = new ArrayList<>(List.of(d.address(), d.addressIpv6()));
                 if (i > 0) {
                     bootstrap.add(Loopback.ipv4(n.carillons.get(i - 1).port()));
+                    bootstrap.add(Loopback.ipv6(n.carillons.get(i - 1).port()));
                 }
                 n.carillons.add(startCarillon(List.of(Loopback.IPV4, Loopback.IPV6), bootstrap));
             }
@@ -150,9 +154,19 @@ final class MixedNetwork implements AutoCloseable {
      * storage nodes, so what it hears about the key comes over the network.
      */
     DhtRunner carillonFarFrom(InfoHash key) {
+        return carillonsFarFrom(key, 1).get(0);
+    }
+
+    /**
+     * The {@code count} dual-stack Carillon nodes farthest from {@code key}, farthest first: for
+     * {@code count} up to 3, none is among the key's 8 closest nodes unless those are all
+     * Carillon nodes.
+     */
+    List<DhtRunner> carillonsFarFrom(InfoHash key, int count) {
         return carillons.stream()
-                .max((a, b) -> key.xorCompare(a.nodeId(), b.nodeId()))
-                .orElseThrow();
+                .sorted((a, b) -> key.xorCompare(b.nodeId(), a.nodeId()))
+                .limit(count)
+                .toList();
     }
 
     /** The Carillon node bound to {@code ::1} only. */

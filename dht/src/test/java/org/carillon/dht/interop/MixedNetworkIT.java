@@ -164,13 +164,22 @@ class MixedNetworkIT {
         }
     }
 
+    /**
+     * The putters are not storage nodes of the key: a Carillon node does not keep the values it
+     * puts (OpenDHT's {@code Dht::put} stores them locally too), so a putter among the key's
+     * closest nodes would hold the others' values only, and dhtnode 2.4.12's {@code q} prints
+     * only the rows of the first answer that has any ({@code Dht::query} drops later rows with
+     * the same fields: {@code FieldValueIndex::containedIn} compares field names, not values).
+     * With putters chosen by index that made the query below miss a row in 2 runs of 24.
+     */
     @Test
     void dhtnodeAndPythonFilterCarillonValuesWithWhereAndSelect() throws Exception {
         InfoHash key = key("carillon-where");
         byte[] binary = bytes(new Random(5), 48);
-        long alpha = net.carillon(3).put(key, text("alpha", 0)).get(20, TimeUnit.SECONDS);
-        long beta = net.carillon(4).put(key, text("beta", 5)).get(20, TimeUnit.SECONDS);
-        long gamma = net.carillon(5)
+        List<DhtRunner> putters = net.carillonsFarFrom(key, 3);
+        long alpha = putters.get(0).put(key, text("alpha", 0)).get(20, TimeUnit.SECONDS);
+        long beta = putters.get(1).put(key, text("beta", 5)).get(20, TimeUnit.SECONDS);
+        long gamma = putters.get(2)
                 .put(key, Value.of(0, 42, binary, "application/x-carillon"))
                 .get(20, TimeUnit.SECONDS);
         String k = key.toString();
