@@ -42,7 +42,7 @@ public final class SideBySide implements Callable<Integer> {
     @Option(names = "--nodes", paramLabel = "N", description = "Nodes per network (default 25; smoke 3).")
     Integer nodes;
 
-    @Option(names = "--ops", paramLabel = "N", description = "Operations per network (default 600; smoke 20).")
+    @Option(names = "--ops", paramLabel = "N", description = "Operations per network (default 1200; smoke 20).")
     Integer ops;
 
     @Option(
@@ -55,7 +55,7 @@ public final class SideBySide implements Callable<Integer> {
             names = "--warmup",
             paramLabel = "N",
             description =
-                    "Operations run on each network before the measured ones, not counted (default 100; smoke 4).")
+                    "Operations run on each network before the measured ones, not counted: the JIT of the JVMs, routing tables filled (default 2000; smoke 4).")
     Integer warmup;
 
     @Option(
@@ -104,9 +104,9 @@ public final class SideBySide implements Callable<Integer> {
         InteropPeers.requireDhtnode();
         InteropPeers.requirePythonOpendht();
         int n = nodes != null ? nodes : run.smoke() ? 3 : 25;
-        int count = ops != null ? ops : run.smoke() ? 20 : 600;
+        int count = ops != null ? ops : run.smoke() ? 20 : 1200;
         int settle = settleSeconds != null ? settleSeconds : run.smoke() ? 1 : 10;
-        int warm = warmup != null ? warmup : run.smoke() ? 4 : 100;
+        int warm = warmup != null ? warmup : run.smoke() ? 4 : 2000;
         int idle = idleSeconds != null ? idleSeconds : run.smoke() ? 1 : 5;
         Duration formTimeout = Duration.ofSeconds(run.smoke() ? 15 : 120);
         WorkloadDriver.Settings settings = new WorkloadDriver.Settings(concurrency, timeoutMs, listenLeadMs);
