@@ -2,11 +2,15 @@ package org.carillon.dht.engine;
 
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.NavigableMap;
+import java.util.TreeMap;
 import java.util.function.Consumer;
 import java.util.random.RandomGenerator;
 import org.carillon.dht.InfoHash;
@@ -41,6 +45,9 @@ final class Searches {
     private final NodeCore core;
     private final RandomGenerator random;
     private final Map<SearchKey, Search> searches = new LinkedHashMap<>();
+    /** The same searches by family, in key order, for {@link #heard}. */
+    private final Map<Family, NavigableMap<InfoHash, Search>> byKey = new EnumMap<>(Family.class);
+
     private final Map<Long, Socket> sockets = new HashMap<>();
     private final Map<Long, ListenOp> listens = new LinkedHashMap<>();
     private final List<Waiting> waiting = new ArrayList<>();
@@ -224,7 +231,11 @@ final class Searches {
     }
 
     private Search search(InfoHash key, Family family, long now) {
-        return searches.computeIfAbsent(new SearchKey(key, family), k -> new Search(key, family, this, now));
+        return searches.computeIfAbsent(new SearchKey(key, family), k -> {
+            Search s = new Search(key, family, this, now);
+            byKey.computeIfAbsent(family, f -> new TreeMap<>()).put(key, s);
+            return s;
+        });
     }
 
     // ---------------------------------------------------------------- events from the node
@@ -243,20 +254,42 @@ final class Searches {
                 s.step(now);
             } else if (now - s.lastUsed() > SEARCH_EXPIRE) {
                 it.remove();
+                byKey.get(s.family()).remove(s.key());
             }
         }
         return TICK;
     }
 
-    /** A node sent us a message: searches it is close to take it. */
+    /**
+     * A node sent us a message: searches it is close to take it. As OpenDHT's {@code
+     * trySearchInsert}, the searches are tried in key order outwards from the node's id, each
+     * way until one with work turns the node down: a node that is not among a search's closest
+     * is hardly among the closest of searches for keys farther from it. Offering it to every
+     * search cost a writer with thousands of recent puts most of its time.
+     */
     void heard(InfoHash id, InetSocketAddress address) {
         startWaiting();
+        NavigableMap<InfoHash, Search> ordered = byKey.get(Family.of(address.getAddress()));
+        if (ordered == null) {
+            return;
+        }
+        List<Search> took = new ArrayList<>();
+        offerWhileTaken(ordered.tailMap(id, true).values(), id, address, took);
+        offerWhileTaken(ordered.headMap(id, false).descendingMap().values(), id, address, took);
         long now = core.now();
-        Family f = Family.of(address.getAddress());
-        for (Search s : new ArrayList<>(searches.values())) {
-            if (s.family() == f && s.hasWork() && s.offer(id, address, true, 1)) {
-                s.step(now);
+        took.forEach(s -> s.step(now));
+    }
+
+    private static void offerWhileTaken(
+            Collection<Search> searches, InfoHash id, InetSocketAddress address, List<Search> took) {
+        for (Search s : searches) {
+            if (!s.hasWork()) {
+                continue;
             }
+            if (!s.offer(id, address, true, 1)) {
+                return;
+            }
+            took.add(s);
         }
     }
 
