@@ -4,16 +4,10 @@ import java.awt.Color;
 import java.awt.Font;
 import java.awt.FontMetrics;
 import java.awt.Graphics2D;
-import java.awt.RenderingHints;
-import java.awt.image.BufferedImage;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import javax.imageio.ImageIO;
 
 /**
  * A grouped bar chart written as a PNG: one group per category (an operation), one bar per
@@ -59,26 +53,7 @@ public final class BarChart {
     }
 
     public void write(Path png) {
-        System.setProperty("java.awt.headless", "true");
-        BufferedImage image = new BufferedImage(WIDTH, HEIGHT, BufferedImage.TYPE_INT_RGB);
-        Graphics2D g = image.createGraphics();
-        try {
-            g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
-            g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
-            g.setColor(Color.WHITE);
-            g.fillRect(0, 0, WIDTH, HEIGHT);
-            draw(g);
-        } finally {
-            g.dispose();
-        }
-        try {
-            Files.createDirectories(png.toAbsolutePath().getParent());
-            if (!ImageIO.write(image, "png", png.toFile())) {
-                throw new IOException("no PNG writer");
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + png + ": " + e.getMessage(), e);
-        }
+        PngCanvas.write(png, WIDTH, HEIGHT, this::draw);
     }
 
     private void draw(Graphics2D g) {
@@ -87,7 +62,7 @@ public final class BarChart {
         double[] range = range();
         g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 16));
         g.setColor(Color.BLACK);
-        centred(g, title, LEFT + plotW / 2, 28);
+        PngCanvas.centred(g, title, LEFT + plotW / 2, 28);
         g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
         FontMetrics fm = g.getFontMetrics();
 
@@ -103,7 +78,7 @@ public final class BarChart {
         g.drawRect(LEFT, TOP, plotW, plotH);
         Graphics2D rotated = (Graphics2D) g.create();
         rotated.rotate(-Math.PI / 2);
-        centred(rotated, yLabel + (logY ? " (log scale)" : ""), -(TOP + plotH / 2), 22);
+        PngCanvas.centred(rotated, yLabel + (logY ? " (log scale)" : ""), -(TOP + plotH / 2), 22);
         rotated.dispose();
 
         double group = plotW / (double) categories.size();
@@ -199,9 +174,5 @@ public final class BarChart {
             return String.format(Locale.ROOT, "%.0f", v);
         }
         return String.format(Locale.ROOT, "%.3g", v);
-    }
-
-    private static void centred(Graphics2D g, String s, int x, int y) {
-        g.drawString(s, x - g.getFontMetrics().stringWidth(s) / 2, y);
     }
 }

@@ -5,17 +5,11 @@ import java.awt.Color;
 import java.awt.Font;
 import java.awt.FontMetrics;
 import java.awt.Graphics2D;
-import java.awt.RenderingHints;
 import java.awt.geom.Path2D;
-import java.awt.image.BufferedImage;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import javax.imageio.ImageIO;
 
 /**
  * A line chart written as a PNG: a few named series of (x, y) points, linear axes (or a
@@ -82,26 +76,7 @@ public final class LineChart {
     }
 
     public void write(Path png) {
-        System.setProperty("java.awt.headless", "true");
-        BufferedImage image = new BufferedImage(WIDTH, HEIGHT, BufferedImage.TYPE_INT_RGB);
-        Graphics2D g = image.createGraphics();
-        try {
-            g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
-            g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
-            g.setColor(Color.WHITE);
-            g.fillRect(0, 0, WIDTH, HEIGHT);
-            draw(g);
-        } finally {
-            g.dispose();
-        }
-        try {
-            Files.createDirectories(png.toAbsolutePath().getParent());
-            if (!ImageIO.write(image, "png", png.toFile())) {
-                throw new IOException("no PNG writer");
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + png + ": " + e.getMessage(), e);
-        }
+        PngCanvas.write(png, WIDTH, HEIGHT, this::draw);
     }
 
     private void draw(Graphics2D g) {
@@ -111,7 +86,7 @@ public final class LineChart {
         int plotH = HEIGHT - TOP - BOTTOM;
         g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 16));
         g.setColor(Color.BLACK);
-        centred(g, title, LEFT + plotW / 2, 30);
+        PngCanvas.centred(g, title, LEFT + plotW / 2, 30);
         g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
         FontMetrics fm = g.getFontMetrics();
 
@@ -129,14 +104,14 @@ public final class LineChart {
             g.setColor(new Color(0xe8e8e8));
             g.drawLine(x, TOP, x, TOP + plotH);
             g.setColor(Color.DARK_GRAY);
-            centred(g, label(t), x, TOP + plotH + 18);
+            PngCanvas.centred(g, label(t), x, TOP + plotH + 18);
         }
         g.setColor(Color.BLACK);
         g.drawRect(LEFT, TOP, plotW, plotH);
-        centred(g, xLabel + (logX ? " (log scale)" : ""), LEFT + plotW / 2, HEIGHT - 25);
+        PngCanvas.centred(g, xLabel + (logX ? " (log scale)" : ""), LEFT + plotW / 2, HEIGHT - 25);
         Graphics2D rotated = (Graphics2D) g.create();
         rotated.rotate(-Math.PI / 2);
-        centred(rotated, yLabel, -(TOP + plotH / 2), 22);
+        PngCanvas.centred(rotated, yLabel, -(TOP + plotH / 2), 22);
         rotated.dispose();
 
         // series
@@ -221,9 +196,5 @@ public final class LineChart {
             return String.format(Locale.ROOT, "%d", (long) v);
         }
         return String.format(Locale.ROOT, "%.3g", v);
-    }
-
-    private static void centred(Graphics2D g, String s, int x, int y) {
-        g.drawString(s, x - g.getFontMetrics().stringWidth(s) / 2, y);
     }
 }
