@@ -34,7 +34,12 @@ import org.carillon.dht.InfoHash;
 public final class DhtnodeConsole {
     static final Pattern RUNNING = Pattern.compile(
             "^OpenDHT node ([0-9a-f]{40}) running on (?:port (\\d+)|IPv4 port (\\d+), IPv6 port (\\d+))$");
-    static final Pattern PUBLIC_KEY_ID = Pattern.compile("^Public key ID ([0-9a-f]{40})$");
+    /**
+     * Not anchored at the start: dhtnode's log thread can write a line's first characters (a
+     * timestamp's {@code [}) just before the console prints this one.
+     */
+    static final Pattern PUBLIC_KEY_ID = Pattern.compile("Public key ID ([0-9a-f]{40})$");
+
     static final Pattern PUT_RESULT = Pattern.compile("^Put: (success|failure), took (.+)\\. Value ID: ([0-9a-f]+)$");
     /** {@code s} and {@code e} print their own line, with no value id. */
     static final Pattern SECURE_PUT_RESULT = Pattern.compile("^Put (signed|encrypted): (success|failure) \\(took ");
