@@ -24,19 +24,6 @@ final class LoopbackFiles {
         }
     }
 
-    /** A compared metric, with NaN (nothing measured) written as null. */
-    static Metric compared(String name, String unit, Metric.Better better, double carillon, double reference) {
-        return new Metric(name, unit, better, orNull(carillon), orNull(reference));
-    }
-
-    static Metric alone(String name, String unit, Metric.Better better, double carillon) {
-        return new Metric(name, unit, better, orNull(carillon), null);
-    }
-
-    private static Double orNull(double v) {
-        return Double.isFinite(v) ? v : null;
-    }
-
     static void writeSummary(Path file, List<Metric> metrics) {
         try (CsvFile csv = new CsvFile(file, "metric", "unit", "carillon", "opendht", "ratio")) {
             for (Metric m : metrics) {

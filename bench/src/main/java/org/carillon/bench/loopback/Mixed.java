@@ -181,61 +181,61 @@ public final class Mixed implements Callable<Integer> {
             }
 
             List<Metric> metrics = new ArrayList<>();
-            metrics.add(LoopbackFiles.compared(
+            metrics.add(Metric.compared(
                     "put_latency_p50",
                     "ms",
                     Better.LOWER,
                     p(results, "put", "carillon", 50),
                     p(results, "put", "opendht", 50)));
-            metrics.add(LoopbackFiles.compared(
+            metrics.add(Metric.compared(
                     "put_latency_p99",
                     "ms",
                     Better.LOWER,
                     p(results, "put", "carillon", 99),
                     p(results, "put", "opendht", 99)));
-            metrics.add(LoopbackFiles.compared(
+            metrics.add(Metric.compared(
                     "put_success_rate",
                     "%",
                     Better.HIGHER,
                     rate(results, "put", "carillon"),
                     rate(results, "put", "opendht")));
-            metrics.add(LoopbackFiles.compared(
+            metrics.add(Metric.compared(
                     "cross_get_latency_p50",
                     "ms",
                     Better.LOWER,
                     p(results, "get", O2C, 50),
                     p(results, "get", C2O, 50)));
-            metrics.add(LoopbackFiles.compared(
+            metrics.add(Metric.compared(
                     "cross_get_latency_p99",
                     "ms",
                     Better.LOWER,
                     p(results, "get", O2C, 99),
                     p(results, "get", C2O, 99)));
-            metrics.add(LoopbackFiles.compared(
+            metrics.add(Metric.compared(
                     "cross_get_success_rate",
                     "%",
                     Better.HIGHER,
                     rate(results, "get", O2C),
                     rate(results, "get", C2O)));
-            metrics.add(LoopbackFiles.compared(
+            metrics.add(Metric.compared(
                     "cross_listen_delivery_p50",
                     "ms",
                     Better.LOWER,
                     p(results, "listen", O2C, 50),
                     p(results, "listen", C2O, 50)));
-            metrics.add(LoopbackFiles.compared(
+            metrics.add(Metric.compared(
                     "cross_listen_delivery_p99",
                     "ms",
                     Better.LOWER,
                     p(results, "listen", O2C, 99),
                     p(results, "listen", C2O, 99)));
-            metrics.add(LoopbackFiles.compared(
+            metrics.add(Metric.compared(
                     "cross_listen_success_rate",
                     "%",
                     Better.HIGHER,
                     rate(results, "listen", O2C),
                     rate(results, "listen", C2O)));
-            metrics.add(LoopbackFiles.alone("form_time", "s", Better.LOWER, form));
+            metrics.add(Metric.alone("form_time", "s", Better.LOWER, form));
             writeOps(folder.resolve("ops.csv"), results);
             LoopbackFiles.writeSummary(folder.resolve("summary.csv"), metrics);
             writeCdfs(folder, results);

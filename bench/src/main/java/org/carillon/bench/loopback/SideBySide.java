@@ -187,31 +187,31 @@ public final class SideBySide implements Callable<Integer> {
 
             writeOps(folder.resolve("ops.csv"), Map.of(OPENDHT, o, CARILLON, c));
             List<Metric> metrics = new ArrayList<>(latencyMetrics(c.results(), o.results()));
-            metrics.add(LoopbackFiles.compared(
+            metrics.add(Metric.compared(
                     "packets_per_op", "datagrams", Better.LOWER, perOp(c.packets(), c), perOp(o.packets(), o)));
-            metrics.add(LoopbackFiles.compared(
+            metrics.add(Metric.compared(
                     "idle_packets_per_node_second",
                     "datagrams/s",
                     Better.LOWER,
                     c.idlePacketsPerSecond() / (n + 2),
                     o.idlePacketsPerSecond() / (n + 2)));
-            metrics.add(LoopbackFiles.compared(
+            metrics.add(Metric.compared(
                     "cpu_seconds_per_1000_ops",
                     "s",
                     Better.LOWER,
                     1000 * c.nodeCpuSeconds() / count,
                     1000 * o.nodeCpuSeconds() / count));
-            metrics.add(LoopbackFiles.compared(
+            metrics.add(Metric.compared(
                     "driver_cpu_seconds_per_1000_ops",
                     "s",
                     Better.LOWER,
                     1000 * c.driverCpuSeconds() / count,
                     1000 * o.driverCpuSeconds() / count));
-            metrics.add(LoopbackFiles.compared(
-                    "memory_rss_per_node", "MiB", Better.LOWER, carillonRss / MIB, dhtnodeRss / MIB));
-            metrics.add(LoopbackFiles.alone("memory_heap_per_node_after_gc", "MiB", Better.LOWER, carillonHeap / MIB));
-            metrics.add(LoopbackFiles.compared("form_time", "s", Better.LOWER, formCarillon, formOpendht));
-            metrics.add(LoopbackFiles.compared("workload_time", "s", Better.LOWER, c.seconds(), o.seconds()));
+            metrics.add(
+                    Metric.compared("memory_rss_per_node", "MiB", Better.LOWER, carillonRss / MIB, dhtnodeRss / MIB));
+            metrics.add(Metric.alone("memory_heap_per_node_after_gc", "MiB", Better.LOWER, carillonHeap / MIB));
+            metrics.add(Metric.compared("form_time", "s", Better.LOWER, formCarillon, formOpendht));
+            metrics.add(Metric.compared("workload_time", "s", Better.LOWER, c.seconds(), o.seconds()));
             LoopbackFiles.writeSummary(folder.resolve("summary.csv"), metrics);
             LoopbackFiles.writeCdfs(folder, "Side by side", Map.of("OpenDHT", o.results(), "Carillon", c.results()));
             params.put("run_seconds", Math.round((System.nanoTime() - runStart) / 1e9));
@@ -287,13 +287,13 @@ public final class SideBySide implements Callable<Integer> {
         for (OpKind kind : OpKind.values()) {
             List<Double> c = latencies(carillon, kind);
             List<Double> o = latencies(opendht, kind);
-            metrics.add(LoopbackFiles.compared(
+            metrics.add(Metric.compared(
                     names.get(kind) + "_p50",
                     "ms",
                     Better.LOWER,
                     Percentiles.of(c).at(50),
                     Percentiles.of(o).at(50)));
-            metrics.add(LoopbackFiles.compared(
+            metrics.add(Metric.compared(
                     names.get(kind) + "_p99",
                     "ms",
                     Better.LOWER,
@@ -302,8 +302,8 @@ public final class SideBySide implements Callable<Integer> {
         }
         for (OpKind kind : OpKind.values()) {
             String name = (kind == OpKind.MISS ? "get_missing" : kind.word) + "_success_rate";
-            metrics.add(LoopbackFiles.compared(
-                    name, "%", Better.HIGHER, successRate(carillon, kind), successRate(opendht, kind)));
+            metrics.add(
+                    Metric.compared(name, "%", Better.HIGHER, successRate(carillon, kind), successRate(opendht, kind)));
         }
         return metrics;
     }

@@ -11,18 +11,23 @@ public record Metric(String name, String unit, Better better, Double carillon, D
         HIGHER
     }
 
+    /** Both sides' figures; a side that was not measured (NaN) is recorded as null, not as a number. */
     public static Metric compared(String name, String unit, Better better, double carillon, double reference) {
-        return new Metric(name, unit, better, carillon, reference);
+        return new Metric(name, unit, better, measured(carillon), measured(reference));
     }
 
-    /** A figure with no reference (simulation-only experiments). */
+    /** A figure with no reference (simulation-only experiments); NaN is recorded as null. */
     public static Metric alone(String name, String unit, Better better, double carillon) {
-        return new Metric(name, unit, better, carillon, null);
+        return new Metric(name, unit, better, measured(carillon), null);
+    }
+
+    private static Double measured(double v) {
+        return Double.isFinite(v) ? v : null;
     }
 
     /** Carillon / reference, or null when there is no reference or it is zero. */
     public Double ratio() {
-        if (carillon == null || reference == null || reference == 0 || reference.isNaN() || carillon.isNaN()) {
+        if (carillon == null || reference == null || reference == 0) {
             return null;
         }
         return carillon / reference;

@@ -275,7 +275,7 @@ public final class StorageThroughput implements Callable<Integer> {
         for (Operation op : Operation.values()) {
             int c = maxSustained(results, "Carillon", op, p99LimitMs, minAnswered);
             int o = maxSustained(results, "OpenDHT", op, p99LimitMs, minAnswered);
-            metrics.add(compared(op.label() + "_rate_sustained_max", "req/s", Better.HIGHER, c, o));
+            metrics.add(Metric.compared(op.label() + "_rate_sustained_max", "req/s", Better.HIGHER, c, o));
         }
         for (Operation op : Operation.values()) {
             int common = Math.min(
@@ -283,36 +283,26 @@ public final class StorageThroughput implements Callable<Integer> {
                     maxSustained(results, "OpenDHT", op, p99LimitMs, minAnswered));
             Optional<StepResult> c = at(results, "Carillon", op, common);
             Optional<StepResult> o = at(results, "OpenDHT", op, common);
-            metrics.add(compared(
+            metrics.add(Metric.compared(
                     op.label() + "_latency_p99_at_common_rate",
                     "ms",
                     Better.LOWER,
                     c.map(StepResult::latency99Ms).orElse(Double.NaN),
                     o.map(StepResult::latency99Ms).orElse(Double.NaN)));
-            metrics.add(compared(
+            metrics.add(Metric.compared(
                     op.label() + "_node_cpu_per_request",
                     "us",
                     Better.LOWER,
                     c.map(StepResult::nodeCpuPerRequestMicros).orElse(Double.NaN),
                     o.map(StepResult::nodeCpuPerRequestMicros).orElse(Double.NaN)));
         }
-        metrics.add(compared(
+        metrics.add(Metric.compared(
                 "put_stored_fraction",
                 "fraction",
                 Better.HIGHER,
                 stored.getOrDefault("Carillon", Double.NaN),
                 stored.getOrDefault("OpenDHT", Double.NaN)));
         return metrics;
-    }
-
-    /** A compared metric whose unmeasured side (NaN) is written as null. */
-    private static Metric compared(String name, String unit, Better better, double carillon, double reference) {
-        return new Metric(
-                name,
-                unit,
-                better,
-                Double.isNaN(carillon) ? null : carillon,
-                Double.isNaN(reference) ? null : reference);
     }
 
     private Map<String, Object> parameters(

@@ -66,6 +66,11 @@ class ReportFilesTest {
                 .isNull();
         assertThat(Metric.compared("x", "ms", Metric.Better.LOWER, 1, 0).ratio())
                 .isNull();
+        Metric unmeasured = Metric.compared("x", "ms", Metric.Better.LOWER, Double.NaN, 2);
+        assertThat(unmeasured.carillon()).as("NaN is no figure: JSON null").isNull();
+        assertThat(unmeasured.ratio()).isNull();
+        assertThat(Metric.alone("hops", "hops", Metric.Better.LOWER, Double.NaN).carillon())
+                .isNull();
     }
 
     @Test
