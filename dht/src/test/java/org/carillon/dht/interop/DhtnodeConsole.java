@@ -32,13 +32,16 @@ import org.carillon.dht.InfoHash;
  * </pre>
  */
 public final class DhtnodeConsole {
-    static final Pattern RUNNING = Pattern.compile(
-            "^OpenDHT node ([0-9a-f]{40}) running on (?:port (\\d+)|IPv4 port (\\d+), IPv6 port (\\d+))$");
-    /**
-     * Not anchored at the start: dhtnode's log thread can write a line's first characters (a
-     * timestamp's {@code [}) just before the console prints this one.
+    /*
+     * RUNNING and PUBLIC_KEY_ID are not anchored at the start, and the ll / lr parsers drop a log
+     * prefix first: with -v, dhtnode's log thread can write a log line's first characters (a
+     * timestamp's "[") just before the console prints its own line (seen in CI).
      */
+    static final Pattern RUNNING = Pattern.compile(
+            "OpenDHT node ([0-9a-f]{40}) running on (?:port (\\d+)|IPv4 port (\\d+), IPv6 port (\\d+))$");
+
     static final Pattern PUBLIC_KEY_ID = Pattern.compile("Public key ID ([0-9a-f]{40})$");
+    private static final Pattern LOG_PREFIX = Pattern.compile("^\\[[0-9.]*\\]? ?");
 
     static final Pattern PUT_RESULT = Pattern.compile("^Put: (success|failure), took (.+)\\. Value ID: ([0-9a-f]+)$");
     /** {@code s} and {@code e} print their own line, with no value id. */
@@ -243,7 +246,8 @@ public final class DhtnodeConsole {
         List<RoutingEntry> v4 = new ArrayList<>();
         List<RoutingEntry> v6 = new ArrayList<>();
         List<RoutingEntry> current = null;
-        for (String line : lines) {
+        for (String raw : lines) {
+            String line = withoutLogPrefix(raw);
             if (line.equals("IPv4 routing table:")) {
                 current = v4;
             } else if (line.equals("IPv6 routing table:")) {
@@ -272,9 +276,10 @@ public final class DhtnodeConsole {
         Pattern opsP = Pattern.compile("^(\\d+) ongoing operations$");
         Pattern storeP = Pattern.compile("^Storage has (\\d+) values, using (\\d+) KB$");
         Pattern knownP = Pattern.compile("^Known nodes: (\\d+) good, (\\d+) dubious, (\\d+) incoming\\.$");
-        for (String line : lines) {
+        for (String raw : lines) {
+            String line = withoutLogPrefix(raw);
             Matcher m;
-            if ((m = RUNNING.matcher(line)).matches()) {
+            if ((m = RUNNING.matcher(line)).find()) {
                 id = InfoHash.fromHex(m.group(1));
             } else if ((m = opsP.matcher(line)).matches()) {
                 ops = Integer.parseInt(m.group(1));
@@ -291,6 +296,10 @@ public final class DhtnodeConsole {
             }
         }
         return new NodeStats(id, ops, stored, known[0], known[1], known[2], known[3], known[4], known[5]);
+    }
+
+    private static String withoutLogPrefix(String line) {
+        return LOG_PREFIX.matcher(line).replaceFirst("");
     }
 
     /** Parses the {@code Storage KEY N list., M values (B bytes)} lines of {@code ld}: key → values. */

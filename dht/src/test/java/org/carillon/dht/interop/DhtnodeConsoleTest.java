@@ -137,6 +137,21 @@ class DhtnodeConsoleTest {
     }
 
     @Test
+    void parsesNodeStatsWhenTheLogThreadWroteAPrefixIntoAConsoleLine() {
+        NodeStats s = DhtnodeConsole.parseNodeStats(List.of(
+                "ll",
+                "[OpenDHT node " + B + " running on port 14302",
+                "1763934624.123456] [node] some log line",
+                "1 ongoing operations",
+                "[1763934624.123457] Storage has 3 values, using 0 KB",
+                "IPv4 stats:",
+                "[Known nodes: 1 good, 2 dubious, 3 incoming.",
+                "IPv6 stats:",
+                "Known nodes: 0 good, 0 dubious, 0 incoming."));
+        assertThat(s).isEqualTo(new NodeStats(InfoHash.fromHex(B), 1, 3, 1, 2, 3, 0, 0, 0));
+    }
+
+    @Test
     void parsesTheRunningLine() {
         var m = DhtnodeConsole.RUNNING.matcher("OpenDHT node " + A + " running on IPv4 port 0, IPv6 port 14311");
         assertThat(m.matches()).isTrue();
