@@ -165,6 +165,14 @@ public final class Simulation {
     }
 
     /** Node {@code index}, or null while it is stopped. */
+    /**
+     * The {@link org.carillon.dht.Dht} API of node {@code index}, for layers above the DHT; it
+     * follows the node through restarts. Futures complete while the clock runs.
+     */
+    public org.carillon.dht.Dht dht(int index) {
+        return new SimulatedNodeDht(() -> node(index));
+    }
+
     public NodeCore node(int index) {
         return slots.get(index).node;
     }

@@ -74,6 +74,12 @@ class SignedValueEditsWithDhtnodeIT {
         for (DhtnodeProcess d : dhtnodes) {
             putter.bootstrap(d.address());
             d.ping(Loopback.ipv4(storage.port()));
+            // a dhtnode that joined before another may not hear of it for minutes on its own
+            for (DhtnodeProcess peer : dhtnodes) {
+                if (peer != d) {
+                    d.ping(peer.address());
+                }
+            }
         }
         putter.bootstrap(Loopback.ipv4(storage.port()));
         List<InfoHash> storageNodes = new ArrayList<>(List.of(storage.nodeId()));
