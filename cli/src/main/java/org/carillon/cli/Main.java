@@ -16,7 +16,13 @@ import picocli.CommandLine.UnmatchedArgumentException;
         versionProvider = VersionProvider.class,
         description = "Serverless end-to-end encrypted communication on an OpenDHT-compatible DHT.",
         commandListHeading = "%nCommands:%n",
-        subcommands = {DhtCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {
+            DhtCommand.class,
+            AccountCommand.class,
+            ContactCommand.class,
+            RequestCommand.class,
+            CommandLine.HelpCommand.class
+        })
 public final class Main implements Callable<Integer> {
 
     @Spec
@@ -33,7 +39,9 @@ public final class Main implements Callable<Integer> {
 
     /** With {@code factory} creating the commands, so tests can give {@code dht} a fake node. */
     static CommandLine commandLine(CommandLine.IFactory factory) {
-        return new CommandLine(new Main(), factory).setParameterExceptionHandler(Main::shortUsageError);
+        return new CommandLine(new Main(), factory)
+                .setParameterExceptionHandler(Main::shortUsageError)
+                .setExecutionExceptionHandler(Main::userError);
     }
 
     /** Without a subcommand there is nothing to do: show what there is, as a usage error. */
@@ -41,6 +49,25 @@ public final class Main implements Callable<Integer> {
     public Integer call() {
         spec.commandLine().usage(spec.commandLine().getErr());
         return spec.exitCodeOnInvalidInput();
+    }
+
+    /**
+     * A command that could not do what was asked because of its input or its surroundings (an
+     * unknown id, a wrong password, a corrupt archive, no network) says so in one line and exits
+     * with 1; anything else is a bug and keeps its stack trace.
+     */
+    private static int userError(Exception e, CommandLine cmd, CommandLine.ParseResult parsed) throws Exception {
+        if (!(e instanceof CommandError
+                || e instanceof IllegalArgumentException
+                || e instanceof java.io.IOException
+                || e instanceof java.security.GeneralSecurityException
+                || e instanceof org.carillon.core.archive.ArchiveException)) {
+            throw e;
+        }
+        PrintWriter err = cmd.getErr();
+        err.println(cmd.getColorScheme().errorText(cmd.getCommandSpec().qualifiedName() + ": " + e.getMessage()));
+        err.flush();
+        return 1;
     }
 
     /**

@@ -8,6 +8,11 @@ import picocli.CommandLine.IFactory;
 /** Runs {@code carillon ARGS} in-process, with a given {@code dht} command, and keeps what it printed. */
 record CliRun(int exitCode, String out, String err) {
 
+    /** Any command but {@code dht}, which gets a node that must not start. */
+    static CliRun carillon(String... args) {
+        return carillon(dhtThatMustNotStart(), args);
+    }
+
     static CliRun carillon(DhtCommand dht, String... args) {
         return carillon(dht, new StringWriter(), new StringWriter(), args);
     }

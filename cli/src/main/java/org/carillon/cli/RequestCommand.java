@@ -1,0 +1,162 @@
+package org.carillon.cli;
+
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.carillon.core.account.AccountId;
+import org.carillon.core.contact.TrustRequest;
+import org.carillon.core.local.LocalAccounts;
+import org.carillon.core.store.LocalAccount;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code carillon request ...}: trust requests received and not answered yet. */
+@Command(
+        name = "request",
+        mixinStandardHelpOptions = true,
+        description = "List, accept and decline the trust requests the account received.",
+        subcommands = {RequestCommand.ListRequests.class, RequestCommand.Accept.class, RequestCommand.Decline.class})
+final class RequestCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        spec.commandLine().usage(spec.commandLine().getErr());
+        return spec.exitCodeOnInvalidInput();
+    }
+
+    /** The FN line of a vCard, or an empty string. */
+    static String formattedName(byte[] vcard) {
+        for (String line : new String(vcard, StandardCharsets.UTF_8).split("\r?\n")) {
+            if (line.regionMatches(true, 0, "FN:", 0, 3) || line.regionMatches(true, 0, "FN;", 0, 3)) {
+                return line.substring(line.indexOf(':') + 1).strip();
+            }
+        }
+        return "";
+    }
+
+    @Command(
+            name = "list",
+            mixinStandardHelpOptions = true,
+            description = "Fetch the account's inbox from the DHT (unless --offline), then list pending requests.")
+    static final class ListRequests implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Mixin
+        AccountOptions options;
+
+        @Mixin
+        NetworkOptions network;
+
+        @Option(names = "--offline", description = "List what is already known, without going online.")
+        boolean offline;
+
+        @Option(
+                names = "--wait",
+                paramLabel = "DURATION",
+                defaultValue = "5s",
+                converter = Converters.IntervalConverter.class,
+                description = "How long to listen to the inbox (default ${DEFAULT-VALUE}).")
+        Duration wait;
+
+        @Override
+        public Integer call() throws Exception {
+            PrintWriter out = spec.commandLine().getOut();
+            try (LocalAccounts accounts = options.open()) {
+                LocalAccount a = accounts.select(options.account);
+                if (!offline) {
+                    Online.run(accounts, a, network, spec.commandLine().getErr(), o -> after(wait));
+                }
+                List<TrustRequest> requests = accounts.state(a).requests();
+                for (TrustRequest r : requests) {
+                    out.println(r.from() + "  " + formattedName(r.vcard()) + "  "
+                            + Instant.ofEpochSecond(r.receivedSeconds()));
+                }
+                if (requests.isEmpty()) {
+                    spec.commandLine().getErr().println("no pending trust requests");
+                }
+            }
+            return 0;
+        }
+
+        private static CompletableFuture<Void> after(Duration wait) {
+            return CompletableFuture.runAsync(
+                    () -> {}, CompletableFuture.delayedExecutor(wait.toMillis(), TimeUnit.MILLISECONDS));
+        }
+    }
+
+    @Command(
+            name = "accept",
+            mixinStandardHelpOptions = true,
+            description = "Accept a request: the sender becomes a confirmed contact and every one of its devices"
+                    + " is told.")
+    static final class Accept implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Mixin
+        AccountOptions options;
+
+        @Mixin
+        NetworkOptions network;
+
+        @Parameters(paramLabel = "ID", description = "The sender's account id.")
+        String id;
+
+        @Override
+        public Integer call() throws Exception {
+            AccountId from = AccountId.parse(id);
+            try (LocalAccounts accounts = options.open()) {
+                LocalAccount a = accounts.select(options.account);
+                requirePending(accounts, a, from);
+                Online.run(accounts, a, network, spec.commandLine().getErr(), o -> o.accept(from));
+                spec.commandLine().getOut().println("accepted " + from);
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "decline", mixinStandardHelpOptions = true, description = "Decline a request (the sender is not told).")
+    static final class Decline implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Mixin
+        AccountOptions options;
+
+        @Mixin
+        NetworkOptions network;
+
+        @Parameters(paramLabel = "ID", description = "The sender's account id.")
+        String id;
+
+        @Override
+        public Integer call() throws Exception {
+            AccountId from = AccountId.parse(id);
+            try (LocalAccounts accounts = options.open()) {
+                LocalAccount a = accounts.select(options.account);
+                requirePending(accounts, a, from);
+                Online.run(accounts, a, network, spec.commandLine().getErr(), o -> o.decline(from));
+                spec.commandLine().getOut().println("declined " + from);
+            }
+            return 0;
+        }
+    }
+
+    static void requirePending(LocalAccounts accounts, LocalAccount account, AccountId from) {
+        if (accounts.state(account).request(from).isEmpty()) {
+            throw new CommandError("no pending trust request from " + from + " (see 'carillon request list')");
+        }
+    }
+}

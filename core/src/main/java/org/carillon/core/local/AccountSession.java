@@ -1,0 +1,81 @@
+package org.carillon.core.local;
+
+import java.io.IOException;
+import java.security.SecureRandom;
+import java.time.Duration;
+import org.carillon.core.account.AccountKeys;
+import org.carillon.core.contact.AccountEvents;
+import org.carillon.core.contact.AccountState;
+import org.carillon.core.contact.OnlineAccount;
+import org.carillon.dht.DhtConfig;
+import org.carillon.dht.DhtRunner;
+import org.carillon.dht.secure.SecureDht;
+import org.carillon.dht.wire.Family;
+
+/**
+ * One account online for as long as a command needs it: a DHT node of its own, the device's
+ * identity on top ({@link SecureDht}) and the account's contact logic ({@link OnlineAccount}).
+ */
+public final class AccountSession implements AutoCloseable {
+    private static final long POLL_MILLIS = 50;
+
+    private final DhtRunner runner;
+    private final OnlineAccount account;
+
+    private AccountSession(DhtRunner runner, OnlineAccount account) {
+        this.runner = runner;
+        this.account = account;
+    }
+
+    /**
+     * Starts a node with {@code config}, waits (at most {@code connectTimeout}) until it has
+     * good nodes, then brings the account online. Fails with an {@link IOException} saying which
+     * bootstrap nodes did not answer.
+     */
+    public static AccountSession start(
+            AccountKeys keys, AccountState state, AccountEvents events, DhtConfig config, Duration connectTimeout)
+            throws IOException {
+        DhtRunner runner = DhtRunner.start(config);
+        try {
+            awaitConnected(runner, config, connectTimeout);
+            SecureRandom random = new SecureRandom();
+            SecureDht dht = new SecureDht(runner, keys.device(), random);
+            OnlineAccount account = new OnlineAccount(keys, dht, state, events, System::currentTimeMillis, random);
+            account.start();
+            return new AccountSession(runner, account);
+        } catch (IOException | RuntimeException e) {
+            runner.close();
+            throw e;
+        }
+    }
+
+    private static void awaitConnected(DhtRunner runner, DhtConfig config, Duration timeout) throws IOException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!runner.isConnected(Family.IPV4) && !runner.isConnected(Family.IPV6)) {
+            if (System.nanoTime() > deadline) {
+                throw new IOException("no DHT node answered within " + timeout.toSeconds() + " s (bootstrap: "
+                        + (config.bootstrap().isEmpty() ? "none given" : config.bootstrap()) + ")");
+            }
+            try {
+                Thread.sleep(POLL_MILLIS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while joining the DHT", e);
+            }
+        }
+    }
+
+    public OnlineAccount account() {
+        return account;
+    }
+
+    public DhtRunner node() {
+        return runner;
+    }
+
+    @Override
+    public void close() {
+        account.close();
+        runner.close();
+    }
+}

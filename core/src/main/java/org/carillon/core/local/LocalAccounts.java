@@ -1,0 +1,145 @@
+package org.carillon.core.local;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.util.List;
+import java.util.Locale;
+import org.carillon.core.account.AccountGenerator;
+import org.carillon.core.account.AccountId;
+import org.carillon.core.account.AccountKeys;
+import org.carillon.core.account.Progress;
+import org.carillon.core.archive.AccountArchive;
+import org.carillon.core.archive.ArchiveException;
+import org.carillon.core.archive.ArchiveFile;
+import org.carillon.core.contact.AccountState;
+import org.carillon.core.store.AccountRecords;
+import org.carillon.core.store.DataDirectory;
+import org.carillon.core.store.Database;
+import org.carillon.core.store.KeyFiles;
+import org.carillon.core.store.KnownDevice;
+import org.carillon.core.store.LocalAccount;
+import org.carillon.core.store.SqliteAccountState;
+
+/**
+ * The accounts of one data directory: their keys (files, owner-only) and what is known about
+ * them (SQLite). What the {@code carillon account|contact|request} commands work on until the
+ * daemon owns the directory.
+ */
+public final class LocalAccounts implements AutoCloseable {
+    private final DataDirectory directory;
+    private final Database database;
+    private final AccountRecords records;
+
+    private LocalAccounts(DataDirectory directory, Database database) {
+        this.directory = directory;
+        this.database = database;
+        this.records = new AccountRecords(database);
+    }
+
+    /** Opens (creating when needed) the accounts kept in {@code directory}. */
+    public static LocalAccounts open(DataDirectory directory) throws IOException {
+        directory.ensureExists();
+        return new LocalAccounts(directory, Database.open(directory.database()));
+    }
+
+    public DataDirectory directory() {
+        return directory;
+    }
+
+    /** Generates a new account and its first device (seconds of RSA work, reported to {@code progress}). */
+    public LocalAccount create(String alias, String deviceName, AccountGenerator generator, Progress progress)
+            throws IOException, GeneralSecurityException {
+        AccountKeys keys = generator.newAccount(deviceName, progress);
+        return remember(keys, alias, deviceName);
+    }
+
+    /**
+     * Adds a device to the account in {@code archive}: a new device key certified by the archived
+     * account key, so the account id stays the same.
+     */
+    public LocalAccount importArchive(
+            Path archiveFile, char[] password, String deviceName, AccountGenerator generator, Progress progress)
+            throws IOException, GeneralSecurityException, ArchiveException {
+        AccountArchive archive = ArchiveFile.read(archiveFile, password);
+        AccountId id = AccountId.of(archive.accountKey().getPublic());
+        if (records.find(id).isPresent()) {
+            throw new IllegalArgumentException("account " + id + " is already in " + directory.root());
+        }
+        AccountKeys keys = generator.importDevice(archive, deviceName, progress);
+        LocalAccount account = remember(keys, "", deviceName);
+        AccountState state = state(account);
+        archive.contacts().values().forEach(state::saveContact);
+        return account;
+    }
+
+    private LocalAccount remember(AccountKeys keys, String alias, String deviceName) throws IOException {
+        AccountId id = keys.accountId();
+        KeyFiles.save(directory.accountDirectory(id), keys);
+        LocalAccount account = new LocalAccount(id, alias, deviceName, System.currentTimeMillis() / 1000);
+        records.add(account);
+        records.saveDevice(new KnownDevice(id, keys.deviceId(), deviceName, false, account.createdAt()));
+        return account;
+    }
+
+    /** Writes the account's archive (keys, contacts) to {@code file}, encrypted when a password is given. */
+    public void export(LocalAccount account, Path file, char[] password) throws IOException {
+        AccountArchive archive = AccountArchive.of(keys(account), state(account).contacts());
+        ArchiveFile.write(file, archive, password);
+    }
+
+    public List<LocalAccount> list() {
+        return records.list();
+    }
+
+    /**
+     * The account {@code selector} names: its id (40 hex, or a unique prefix of at least 4) or
+     * its alias; with no selector, the only account. Throws {@link IllegalArgumentException}
+     * saying what did not match.
+     */
+    public LocalAccount select(String selector) {
+        List<LocalAccount> all = records.list();
+        if (selector == null || selector.isBlank()) {
+            if (all.size() == 1) {
+                return all.get(0);
+            }
+            throw new IllegalArgumentException(
+                    all.isEmpty()
+                            ? "no account in " + directory.root() + ": create one with 'carillon account create'"
+                            : all.size() + " accounts in " + directory.root() + ": name one with --account ID");
+        }
+        String s = selector.strip().toLowerCase(Locale.ROOT);
+        List<LocalAccount> matches = all.stream()
+                .filter(a -> a.alias().equalsIgnoreCase(s)
+                        || (s.length() >= 4 && a.id().hex().startsWith(s)))
+                .toList();
+        if (matches.size() == 1) {
+            return matches.get(0);
+        }
+        throw new IllegalArgumentException(
+                matches.isEmpty()
+                        ? "no account '" + selector + "' in " + directory.root()
+                        : "'" + selector + "' matches " + matches.size() + " accounts: give more of the id");
+    }
+
+    public AccountKeys keys(LocalAccount account) throws IOException {
+        return KeyFiles.load(directory.accountDirectory(account.id()));
+    }
+
+    public AccountState state(LocalAccount account) {
+        return new SqliteAccountState(database, account.id());
+    }
+
+    public List<KnownDevice> devices(LocalAccount account) {
+        return records.devices(account.id());
+    }
+
+    public AccountRecords records() {
+        return records;
+    }
+
+    @Override
+    public void close() {
+        database.close();
+    }
+}
