@@ -97,14 +97,18 @@ public final class IdentityFiles {
     /** Writes the identity and its CA; private keys are readable by their owner only. */
     public static void save(Path prefix, Identity identity, Identity ca, char[] password) throws IOException {
         writeKey(keyFile(prefix), identity.key().getPrivate(), password);
-        write(certificateFile(prefix), pem(identity.chain()));
+        write(certificateFile(prefix), chainPem(identity.chain()));
         if (ca != null) {
             writeKey(keyFile(caPrefix(prefix)), ca.key().getPrivate(), password);
-            write(certificateFile(caPrefix(prefix)), pem(ca.chain()));
+            write(certificateFile(caPrefix(prefix)), chainPem(ca.chain()));
         }
     }
 
-    static List<X509Certificate> readChain(Path file) throws IOException {
+    /**
+     * Reads a PEM certificate chain, leaf first; a missing, empty or unreadable file is an
+     * {@link IOException} whose message starts with the file's path and says what is wrong.
+     */
+    public static List<X509Certificate> readChain(Path file) throws IOException {
         byte[] bytes = read(file);
         try {
             List<X509Certificate> chain = new ArrayList<>();
@@ -120,7 +124,11 @@ public final class IdentityFiles {
         }
     }
 
-    static PrivateKey readKey(Path file, char[] password) throws IOException {
+    /**
+     * Reads a PEM private key (PKCS#8, clear or encrypted, or a traditional key pair); errors are
+     * {@link IOException}s whose message starts with the file's path.
+     */
+    public static PrivateKey readKey(Path file, char[] password) throws IOException {
         byte[] bytes = read(file);
         try (Reader r = new java.io.InputStreamReader(
                         new java.io.ByteArrayInputStream(bytes), StandardCharsets.US_ASCII);
@@ -163,6 +171,14 @@ public final class IdentityFiles {
     }
 
     private static void writeKey(Path file, PrivateKey key, char[] password) throws IOException {
+        write(file, keyPem(key, password));
+    }
+
+    /**
+     * The PEM text of a PKCS#8 private key: clear when {@code password} is null, else encrypted as
+     * GnuTLS does for dhtnode (PBES2, PBKDF2-HMAC-SHA256, AES-256-CBC).
+     */
+    public static byte[] keyPem(PrivateKey key, char[] password) throws IOException {
         StringWriter out = new StringWriter();
         try (JcaPEMWriter w = new JcaPEMWriter(out)) {
             if (password == null) {
@@ -181,12 +197,13 @@ public final class IdentityFiles {
                 w.writeObject(new org.bouncycastle.openssl.jcajce.JcaPKCS8Generator(key, encryptor));
             }
         } catch (OperatorCreationException e) {
-            throw new IOException("cannot encrypt the key for " + file + ": " + e.getMessage(), e);
+            throw new IOException("cannot encrypt the key: " + e.getMessage(), e);
         }
-        write(file, out.toString().getBytes(StandardCharsets.US_ASCII));
+        return out.toString().getBytes(StandardCharsets.US_ASCII);
     }
 
-    static byte[] pem(List<X509Certificate> chain) {
+    /** The PEM text of a certificate chain, leaf first, as in {@code PATH.crt}. */
+    public static byte[] chainPem(List<X509Certificate> chain) {
         return CertificateValues.pem(chain);
     }
 
