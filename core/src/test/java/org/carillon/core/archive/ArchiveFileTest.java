@@ -198,6 +198,33 @@ class ArchiveFileTest {
         assertThat(ArchiveFile.read(twice, null)).isEqualTo(sample());
     }
 
+    /** GnuTLS imports PKCS#1 PEM and DER keys too; so do we. */
+    @Test
+    void keysInPkcs1PemOrDerAreRead() throws Exception {
+        AccountKeys alice = TestAccounts.alice();
+        java.io.StringWriter pkcs1 = new java.io.StringWriter();
+        try (var w = new org.bouncycastle.openssl.jcajce.JcaPEMWriter(pkcs1)) {
+            w.writeObject(alice.account().key().getPrivate());
+        }
+        assertThat(pkcs1.toString()).startsWith("-----BEGIN RSA PRIVATE KEY-----");
+        byte[] json = AccountArchiveJson.write(AccountArchive.of(alice, List.of()));
+        json = replaced(
+                json,
+                "ringAccountKey",
+                Base64.getEncoder().encodeToString(pkcs1.toString().getBytes(StandardCharsets.US_ASCII)));
+        json = replaced(
+                json,
+                "ringCaKey",
+                Base64.getEncoder().encodeToString(alice.caKey().getPrivate().getEncoded()));
+        Path file = dir.resolve("pkcs1.json");
+        Files.write(file, json);
+        AccountArchive read = ArchiveFile.read(file, null);
+        assertThat(read.account().key().getPrivate().getEncoded())
+                .isEqualTo(alice.account().key().getPrivate().getEncoded());
+        assertThat(read.caKey().getPrivate().getEncoded())
+                .isEqualTo(alice.caKey().getPrivate().getEncoded());
+    }
+
     @Test
     void jamidsDeviceLocalSettingsAreDroppedOtherFieldsKept() throws Exception {
         AccountKeys alice = TestAccounts.alice();
