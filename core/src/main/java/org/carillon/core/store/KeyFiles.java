@@ -47,6 +47,7 @@ public final class KeyFiles {
             write(IdentityFiles.keyFile(ca), IdentityFiles.keyPem(keys.caKey().getPrivate(), null));
         } else {
             // the directory holds exactly these keys: a device that gave the CA key up no longer has it
+            PrivateFile.removeLeftovers(IdentityFiles.keyFile(ca));
             Files.deleteIfExists(IdentityFiles.keyFile(ca));
         }
         writeIdentity(accountDir.resolve(ACCOUNT), keys.account());
