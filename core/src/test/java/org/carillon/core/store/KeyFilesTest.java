@@ -4,14 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Stream;
 import org.carillon.core.account.AccountKeys;
 import org.carillon.dht.crypto.Identity;
+import org.carillon.dht.crypto.IdentityFiles;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -55,6 +57,7 @@ class KeyFilesTest {
                 .extracting(p -> p.getFileName().toString())
                 .containsExactly(
                         "account.crt", "account.pem", "ca.crt", "ca.pem", "device.crt", "device.pem", "eth.pem");
+        assertThat(dir.resolve(KeyFiles.STAGING)).doesNotExist();
         for (Path file : files) {
             assertThat(mode(file)).as(file.toString()).isEqualTo("rw-------");
         }
@@ -66,7 +69,7 @@ class KeyFilesTest {
         Path dir = saved();
         Path key = dir.resolve("device.pem");
         byte[] bytes = Files.readAllBytes(key);
-        Files.write(key, java.util.Arrays.copyOf(bytes, bytes.length / 2));
+        Files.write(key, Arrays.copyOf(bytes, bytes.length / 2));
         assertThatThrownBy(() -> KeyFiles.load(dir))
                 .isInstanceOf(IOException.class)
                 .hasMessageStartingWith(key.toString())
@@ -116,10 +119,7 @@ class KeyFilesTest {
         Path dir = saved();
         Path other = tmp.resolve("other");
         KeyFiles.save(other, otherKeys);
-        Files.copy(
-                other.resolve("device.pem"),
-                dir.resolve("device.pem"),
-                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Files.copy(other.resolve("device.pem"), dir.resolve("device.pem"), StandardCopyOption.REPLACE_EXISTING);
         assertThatThrownBy(() -> KeyFiles.load(dir))
                 .isInstanceOf(IOException.class)
                 .hasMessageContaining(dir.resolve("device.pem").toString())
@@ -127,21 +127,58 @@ class KeyFilesTest {
     }
 
     @Test
-    void aSaveCutShortBeforeItsMoveLeavesTheOldKeys() throws IOException {
+    void aSaveCutShortBeforeItsSealLeavesTheOldKeys() throws IOException {
         Path dir = saved();
-        // what a crash leaves: the new content partly written to the temporary file, never moved
-        for (String name : new String[] {"device.pem", "device.crt", "ca.pem"}) {
-            Path tmpFile = PrivateFile.temporaryFor(dir.resolve(name));
-            byte[] half = Files.readAllBytes(dir.resolve(name));
-            Files.write(tmpFile, java.util.Arrays.copyOf(half, half.length / 3));
-        }
-        assertSame(KeyFiles.load(dir), keys);
+        Path newer = tmp.resolve("newer");
+        KeyFiles.save(newer, otherKeys);
+        // what a crash while staging leaves: some new files, the last one half written, no seal
+        Path staging = Files.createDirectory(dir.resolve(KeyFiles.STAGING));
+        Files.copy(newer.resolve("ca.crt"), staging.resolve("ca.crt"));
+        byte[] key = Files.readAllBytes(newer.resolve("account.pem"));
+        Files.write(staging.resolve("account.pem"), Arrays.copyOf(key, key.length / 3));
 
-        KeyFiles.save(dir, otherKeys); // the next save clears the leftovers
-        try (Stream<Path> list = Files.list(dir)) {
-            assertThat(list.map(p -> p.getFileName().toString())).noneMatch(n -> n.endsWith(".tmp"));
+        assertSame(KeyFiles.load(dir), keys);
+        assertThat(staging).doesNotExist();
+    }
+
+    @Test
+    void aSaveCutShortAfterItsSealIsFinishedByTheNextLoad() throws IOException {
+        Path dir = saved();
+        Path newer = tmp.resolve("newer");
+        KeyFiles.save(newer, otherKeys); // no CA key: its file must go
+        // what a crash while moving in leaves: a sealed set, two of its files moved already
+        Path staging = Files.createDirectory(dir.resolve(KeyFiles.STAGING));
+        List<String> set = fileNames(newer);
+        for (String name : set) {
+            Files.copy(newer.resolve(name), staging.resolve(name));
         }
+        Files.writeString(staging.resolve(KeyFiles.SEAL), String.join("\n", set));
+        for (String name : new String[] {"device.crt", "account.pem"}) {
+            Files.move(staging.resolve(name), dir.resolve(name), StandardCopyOption.REPLACE_EXISTING);
+        }
+        assertThatThrownBy(() -> IdentityFiles.load(dir.resolve("device"), null))
+                .as("on disk a mix of both sets")
+                .isInstanceOf(IOException.class);
+
         assertSame(KeyFiles.load(dir), otherKeys);
+        assertThat(staging).doesNotExist();
+        assertThat(fileNames(dir)).isEqualTo(set);
+    }
+
+    @Test
+    void aSaveFinishesAnInterruptedOneBeforeItsOwn() throws IOException {
+        Path dir = saved();
+        Path staging = Files.createDirectory(dir.resolve(KeyFiles.STAGING));
+        Files.writeString(staging.resolve("device.pem"), "-----BEGIN PRIV");
+        KeyFiles.save(dir, otherKeys);
+        assertSame(KeyFiles.load(dir), otherKeys);
+        assertThat(staging).doesNotExist();
+    }
+
+    private static List<String> fileNames(Path dir) throws IOException {
+        try (Stream<Path> list = Files.list(dir)) {
+            return list.map(p -> p.getFileName().toString()).sorted().toList();
+        }
     }
 
     @Test
@@ -188,9 +225,5 @@ class KeyFilesTest {
         assertThat(actual.key().getPrivate().getEncoded())
                 .isEqualTo(expected.key().getPrivate().getEncoded());
         assertThat(actual.key().getPublic()).isEqualTo(expected.key().getPublic());
-    }
-
-    static byte[] ascii(String s) {
-        return s.getBytes(StandardCharsets.US_ASCII);
     }
 }
