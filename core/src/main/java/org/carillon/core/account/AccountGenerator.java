@@ -6,6 +6,7 @@ import java.security.KeyPairGenerator;
 import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
 import java.util.List;
+import org.carillon.core.archive.AccountArchive;
 import org.carillon.dht.crypto.Identity;
 
 /**
@@ -80,6 +81,26 @@ public final class AccountGenerator {
             p.update(1, 1, "done");
             return new AccountKeys(
                     account.caKey(), account.caCertificate(), account.account(), device, account.ethKey());
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("cannot create the device key: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * A new device of the account an archive holds (linking a device from a backup): a fresh
+     * device key certified by the archived account key. The account id stays the same.
+     */
+    public AccountKeys importDevice(AccountArchive archive, String deviceName, Progress progress) {
+        if (archive == null) {
+            throw new IllegalArgumentException("importing a device needs an archive");
+        }
+        Progress p = progress == null ? Progress.NONE : progress;
+        try {
+            p.update(0, 1, "device key");
+            Identity device = device(archive.account());
+            p.update(1, 1, "done");
+            return new AccountKeys(
+                    archive.caKey(), archive.caCertificate(), archive.account(), device, archive.ethKey());
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("cannot create the device key: " + e.getMessage(), e);
         }

@@ -4,12 +4,17 @@ import java.io.IOException;
 import java.io.StringReader;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.security.KeyPair;
 import java.security.cert.X509Certificate;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.bouncycastle.util.io.pem.PemObject;
 import org.bouncycastle.util.io.pem.PemReader;
 import org.bouncycastle.util.io.pem.PemWriter;
@@ -22,12 +27,14 @@ import org.carillon.dht.crypto.IdentityFiles;
  * PKCS#8 key, {@code NAME.crt} the chain, leaf first): {@code ca} (its key only when this device
  * has it), {@code account} (chain account → CA), {@code device} (chain device → account → CA),
  * and {@code eth.pem} for Jami's Ethereum key. Keys are not encrypted yet: the directory and
- * every file are readable by their owner only.
+ * every file are readable by their owner only, from the moment they are created.
  *
- * <p>Each file is replaced atomically ({@link PrivateFile}), so a crash leaves every file whole,
- * old or new. A crash between two files of one save could pair an old file with a new one;
- * {@link #load} checks that each key fits its certificate and that the chains link up, so such a
- * mix is reported, never used.
+ * <p>A save replaces the whole set or nothing, whenever it is interrupted. The new files are
+ * written and forced to disk in a staging directory {@code .saving}, which a {@code COMPLETE}
+ * file (listing the set) then seals; only after that are they moved into place one by one. A
+ * crash before the seal leaves the old set (the staging directory is discarded); a crash after it
+ * leaves a sealed set that the next {@link #load} or {@link #save} finishes moving in, as SQLite
+ * replays a hot journal.
  */
 public final class KeyFiles {
     static final String CA = "ca";
@@ -35,35 +42,125 @@ public final class KeyFiles {
     static final String DEVICE = "device";
     static final String ETH_KEY_FILE = "eth.pem";
     static final String ETH_KEY_TYPE = "ETHEREUM PRIVATE KEY";
+    static final String STAGING = ".saving";
+    static final String SEAL = "COMPLETE";
+
+    /** Every file a save may write; the ones a set does not list are removed when it moves in. */
+    static final List<String> FILES =
+            List.of("ca.crt", "ca.pem", "account.crt", "account.pem", "device.crt", "device.pem", ETH_KEY_FILE);
 
     private KeyFiles() {}
 
     /** Writes {@code keys} into {@code accountDir} (created owner-only if missing), replacing what was there. */
     public static void save(Path accountDir, AccountKeys keys) throws IOException {
         DataDirectory.createOwnerOnly(accountDir);
-        Path ca = accountDir.resolve(CA);
-        write(IdentityFiles.certificateFile(ca), IdentityFiles.chainPem(List.of(keys.caCertificate())));
+        finishInterruptedSave(accountDir);
+        Map<String, byte[]> files = new LinkedHashMap<>();
+        files.put("ca.crt", IdentityFiles.chainPem(List.of(keys.caCertificate())));
         if (keys.caKey() != null) {
-            write(IdentityFiles.keyFile(ca), IdentityFiles.keyPem(keys.caKey().getPrivate(), null));
-        } else {
-            // the directory holds exactly these keys: a device that gave the CA key up no longer has it
-            Files.deleteIfExists(IdentityFiles.keyFile(ca));
+            // absent from a set, the CA key file is removed: the directory holds exactly these keys
+            files.put("ca.pem", IdentityFiles.keyPem(keys.caKey().getPrivate(), null));
         }
-        writeIdentity(accountDir.resolve(ACCOUNT), keys.account());
-        writeIdentity(accountDir.resolve(DEVICE), keys.device());
-        write(accountDir.resolve(ETH_KEY_FILE), pem(new PemObject(ETH_KEY_TYPE, keys.ethKey())));
-        PrivateFile.forceDirectory(accountDir);
+        files.put("account.crt", IdentityFiles.chainPem(keys.account().chain()));
+        files.put("account.pem", IdentityFiles.keyPem(keys.account().key().getPrivate(), null));
+        files.put("device.crt", IdentityFiles.chainPem(keys.device().chain()));
+        files.put("device.pem", IdentityFiles.keyPem(keys.device().key().getPrivate(), null));
+        files.put(ETH_KEY_FILE, pem(new PemObject(ETH_KEY_TYPE, keys.ethKey())));
+
+        Path staging = accountDir.resolve(STAGING);
+        try {
+            DataDirectory.createOwnerOnly(staging);
+            for (Map.Entry<String, byte[]> file : files.entrySet()) {
+                PrivateFile.writeNew(staging.resolve(file.getKey()), file.getValue());
+            }
+            PrivateFile.forceDirectory(staging);
+            PrivateFile.writeNew(
+                    staging.resolve(SEAL), String.join("\n", files.keySet()).getBytes(StandardCharsets.US_ASCII));
+            PrivateFile.forceDirectory(staging);
+        } catch (IOException e) {
+            throw new IOException("cannot save the keys in " + accountDir + ": " + DataDirectory.describe(e), e);
+        }
+        moveSealedSetIn(accountDir);
+    }
+
+    /**
+     * Completes a save that was sealed but not moved in, and discards one that was not sealed.
+     * Returns quietly when there is nothing to do.
+     */
+    static void finishInterruptedSave(Path accountDir) throws IOException {
+        Path staging = accountDir.resolve(STAGING);
+        if (!Files.isDirectory(staging)) {
+            return;
+        }
+        if (Files.exists(staging.resolve(SEAL))) {
+            moveSealedSetIn(accountDir);
+        } else {
+            removeStaging(staging);
+        }
+    }
+
+    private static void moveSealedSetIn(Path accountDir) throws IOException {
+        Path staging = accountDir.resolve(STAGING);
+        try {
+            List<String> set = Files.readAllLines(staging.resolve(SEAL), StandardCharsets.US_ASCII);
+            if (!FILES.containsAll(set)) {
+                throw new IOException(staging.resolve(SEAL) + " lists files a save never writes: " + set);
+            }
+            for (String name : set) {
+                Path staged = staging.resolve(name);
+                if (Files.exists(staged)) { // absent when an earlier attempt moved it already
+                    Files.move(
+                            staged,
+                            accountDir.resolve(name),
+                            StandardCopyOption.ATOMIC_MOVE,
+                            StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+            for (String name : FILES) {
+                if (!set.contains(name)) {
+                    Files.deleteIfExists(accountDir.resolve(name));
+                }
+            }
+            PrivateFile.forceDirectory(accountDir);
+            removeStaging(staging);
+        } catch (AtomicMoveNotSupportedException e) {
+            throw new IOException(
+                    "cannot move the keys into " + accountDir + ": its file system cannot rename atomically", e);
+        } catch (IOException e) {
+            if (e.getMessage() != null && e.getMessage().startsWith(staging.toString())) {
+                throw e;
+            }
+            throw new IOException(
+                    "cannot move the saved keys from " + staging + " into " + accountDir + ": "
+                            + DataDirectory.describe(e),
+                    e);
+        }
+    }
+
+    /** The seal goes last, so a crash while removing never leaves a sealed but partial set. */
+    private static void removeStaging(Path staging) throws IOException {
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(staging)) {
+            for (Path entry : entries) {
+                if (!entry.getFileName().toString().equals(SEAL)) {
+                    Files.delete(entry);
+                }
+            }
+        }
+        Files.deleteIfExists(staging.resolve(SEAL));
+        Files.delete(staging);
     }
 
     /**
      * Reads the keys {@link #save} wrote. A missing, truncated or garbled file, a key that does not
      * fit its certificate, or chains that do not link up give an {@link IOException} naming the
-     * file and what is wrong. Temporary files a crashed save left are ignored.
+     * file and what is wrong. A save that a crash interrupted after sealing its set is finished
+     * first; one interrupted before is discarded.
      */
     public static AccountKeys load(Path accountDir) throws IOException {
         if (!Files.isDirectory(accountDir)) {
             throw new IOException(accountDir + " does not exist or is not a directory: no keys there");
         }
+        finishInterruptedSave(accountDir);
         Path caPrefix = accountDir.resolve(CA);
         Path caCertFile = IdentityFiles.certificateFile(caPrefix);
         List<X509Certificate> caChain = IdentityFiles.readChain(caCertFile);
@@ -90,16 +187,6 @@ public final class KeyFiles {
         }
         byte[] ethKey = readPem(accountDir.resolve(ETH_KEY_FILE), ETH_KEY_TYPE);
         return new AccountKeys(caKey, caCertificate, account, device, ethKey);
-    }
-
-    private static void writeIdentity(Path prefix, Identity identity) throws IOException {
-        write(IdentityFiles.certificateFile(prefix), IdentityFiles.chainPem(identity.chain()));
-        write(IdentityFiles.keyFile(prefix), IdentityFiles.keyPem(identity.key().getPrivate(), null));
-    }
-
-    private static void write(Path file, byte[] content) throws IOException {
-        PrivateFile.removeLeftovers(file);
-        PrivateFile.write(file, content);
     }
 
     private static byte[] pem(PemObject object) throws IOException {
