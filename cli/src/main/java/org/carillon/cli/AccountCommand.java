@@ -57,8 +57,8 @@ final class AccountCommand implements Callable<Integer> {
     @Command(
             name = "create",
             mixinStandardHelpOptions = true,
-            description = "Generate a new account: its CA, account key and this device's key (RSA-4096,"
-                    + " some seconds).")
+            description =
+                    "Generate a new account: its CA, account key and this device's key (RSA-4096," + " some seconds).")
     static final class Create implements Callable<Integer> {
         @Spec
         CommandSpec spec;
@@ -69,10 +69,18 @@ final class AccountCommand implements Callable<Integer> {
         @Mixin
         KeySize keySize;
 
-        @Option(names = "--alias", paramLabel = "NAME", defaultValue = "", description = "A name for the account, to select it by.")
+        @Option(
+                names = "--alias",
+                paramLabel = "NAME",
+                defaultValue = "",
+                description = "A name for the account, to select it by.")
         String alias;
 
-        @Option(names = "--device-name", paramLabel = "NAME", defaultValue = "carillon", description = "This device's name (default ${DEFAULT-VALUE}).")
+        @Option(
+                names = "--device-name",
+                paramLabel = "NAME",
+                defaultValue = "carillon",
+                description = "This device's name (default ${DEFAULT-VALUE}).")
         String deviceName;
 
         @Override
@@ -103,7 +111,9 @@ final class AccountCommand implements Callable<Integer> {
             try (LocalAccounts accounts = options.open()) {
                 List<LocalAccount> all = accounts.list();
                 if (all.isEmpty()) {
-                    spec.commandLine().getErr().println("no account in " + accounts.directory().root());
+                    spec.commandLine()
+                            .getErr()
+                            .println("no account in " + accounts.directory().root());
                 }
                 all.forEach(a -> out.println(describe(a)));
             }
@@ -122,7 +132,10 @@ final class AccountCommand implements Callable<Integer> {
         @Mixin
         AccountOptions options;
 
-        @Option(names = "--qr", negatable = true, description = "Draw the id as a QR code (default: on a terminal only).")
+        @Option(
+                names = "--qr",
+                negatable = true,
+                description = "Draw the id as a QR code (default: on a terminal only).")
         Boolean qr;
 
         @Override
@@ -196,7 +209,11 @@ final class AccountCommand implements Callable<Integer> {
         @Mixin
         Passwords passwords;
 
-        @Option(names = "--device-name", paramLabel = "NAME", defaultValue = "carillon", description = "This device's name (default ${DEFAULT-VALUE}).")
+        @Option(
+                names = "--device-name",
+                paramLabel = "NAME",
+                defaultValue = "carillon",
+                description = "This device's name (default ${DEFAULT-VALUE}).")
         String deviceName;
 
         @Mixin
@@ -209,7 +226,8 @@ final class AccountCommand implements Callable<Integer> {
         public Integer call() throws Exception {
             char[] password = passwords.read(false);
             try (LocalAccounts accounts = options.open()) {
-                LocalAccount a = accounts.importArchive(file, password, deviceName, generator(keySize.bits), progress(spec));
+                LocalAccount a =
+                        accounts.importArchive(file, password, deviceName, generator(keySize.bits), progress(spec));
                 AccountKeys keys = accounts.keys(a);
                 PrintWriter out = spec.commandLine().getOut();
                 out.println("imported account " + a.id());

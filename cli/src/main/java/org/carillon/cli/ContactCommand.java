@@ -109,7 +109,8 @@ final class ContactCommand implements Callable<Integer> {
         public Integer call() throws Exception {
             PrintWriter out = spec.commandLine().getOut();
             try (LocalAccounts accounts = options.open()) {
-                List<Contact> contacts = accounts.state(accounts.select(options.account)).contacts();
+                List<Contact> contacts =
+                        accounts.state(accounts.select(options.account)).contacts();
                 for (Contact c : contacts) {
                     String status = c.banned()
                             ? "blocked"

@@ -39,9 +39,8 @@ final class NetworkOptions {
 
     DhtConfig config() {
         List<InetSocketAddress> nodes = new ArrayList<>();
-        List<BootstrapNode> given = bootstrap.isEmpty()
-                ? List.of(new BootstrapConverter().convert(DEFAULT_BOOTSTRAP))
-                : bootstrap;
+        List<BootstrapNode> given =
+                bootstrap.isEmpty() ? List.of(new BootstrapConverter().convert(DEFAULT_BOOTSTRAP)) : bootstrap;
         given.forEach(b -> nodes.addAll(b.addresses()));
         DhtConfig config = DhtConfig.defaults().withPort(0).withBootstrap(nodes);
         return bind == null ? config : config.withBindAddresses(List.of(bind));

@@ -21,7 +21,9 @@ final class Passwords {
             description = "Read the archive password from the first line of FILE.")
     Path file;
 
-    @Option(names = "--password-stdin", description = "Read the archive password from the first line of standard input.")
+    @Option(
+            names = "--password-stdin",
+            description = "Read the archive password from the first line of standard input.")
     boolean stdin;
 
     @Option(names = "--ask-password", description = "Ask for the archive password on the terminal.")

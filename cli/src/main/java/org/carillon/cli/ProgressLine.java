@@ -24,12 +24,7 @@ final class ProgressLine implements Progress {
         int filled = total <= 0 ? 0 : Math.min(WIDTH, done * WIDTH / total);
         String line = String.format(
                 "[%s%s] %d/%d %s (%.1f s)",
-                "#".repeat(filled),
-                "-".repeat(WIDTH - filled),
-                done,
-                total,
-                step,
-                (System.nanoTime() - start) / 1e9);
+                "#".repeat(filled), "-".repeat(WIDTH - filled), done, total, step, (System.nanoTime() - start) / 1e9);
         if (terminal) {
             err.print("\r\033[K" + line + (done >= total ? "\n" : ""));
         } else {

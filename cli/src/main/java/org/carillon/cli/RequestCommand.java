@@ -127,7 +127,10 @@ final class RequestCommand implements Callable<Integer> {
         }
     }
 
-    @Command(name = "decline", mixinStandardHelpOptions = true, description = "Decline a request (the sender is not told).")
+    @Command(
+            name = "decline",
+            mixinStandardHelpOptions = true,
+            description = "Decline a request (the sender is not told).")
     static final class Decline implements Callable<Integer> {
         @Spec
         CommandSpec spec;

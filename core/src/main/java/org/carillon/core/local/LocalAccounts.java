@@ -62,7 +62,7 @@ public final class LocalAccounts implements AutoCloseable {
             Path archiveFile, char[] password, String deviceName, AccountGenerator generator, Progress progress)
             throws IOException, GeneralSecurityException, ArchiveException {
         AccountArchive archive = ArchiveFile.read(archiveFile, password);
-        AccountId id = AccountId.of(archive.accountKey().getPublic());
+        AccountId id = archive.accountId();
         if (records.find(id).isPresent()) {
             throw new IllegalArgumentException("account " + id + " is already in " + directory.root());
         }
@@ -75,10 +75,11 @@ public final class LocalAccounts implements AutoCloseable {
 
     private LocalAccount remember(AccountKeys keys, String alias, String deviceName) throws IOException {
         AccountId id = keys.accountId();
-        KeyFiles.save(directory.accountDirectory(id), keys);
+        KeyFiles.save(directory.ensureAccountDirectory(id), keys);
         LocalAccount account = new LocalAccount(id, alias, deviceName, System.currentTimeMillis() / 1000);
         records.add(account);
-        records.saveDevice(new KnownDevice(id, keys.deviceId(), deviceName, false, account.createdAt()));
+        records.saveDevice(new KnownDevice(
+                id, keys.deviceId(), deviceName, keys.device().certificate(), false, account.createdAt()));
         return account;
     }
 
