@@ -35,7 +35,10 @@ public final class Database implements AutoCloseable {
     static final int BUSY_TIMEOUT_MILLIS = 5_000;
     private static final byte[] SQLITE_HEADER = "SQLite format 3\0".getBytes(StandardCharsets.US_ASCII);
 
-    /** One step inside a transaction; it may return a result or null. */
+    /**
+     * One step inside a transaction; it may return a result or null. It uses the connection for
+     * statements only: committing, rolling back and closing are {@link #inTransaction}'s.
+     */
     @FunctionalInterface
     public interface Work<T> {
         T run(Connection connection) throws SQLException;
