@@ -35,7 +35,10 @@ public final class Database implements AutoCloseable {
     static final int BUSY_TIMEOUT_MILLIS = 5_000;
     private static final byte[] SQLITE_HEADER = "SQLite format 3\0".getBytes(StandardCharsets.US_ASCII);
 
-    /** One step inside a transaction; it may return a result or null. */
+    /**
+     * One step inside a transaction; it may return a result or null. It uses the connection for
+     * statements only: committing, rolling back and closing are {@link #inTransaction}'s.
+     */
     @FunctionalInterface
     public interface Work<T> {
         T run(Connection connection) throws SQLException;
@@ -125,21 +128,23 @@ public final class Database implements AutoCloseable {
     }
 
     private void migrate() throws IOException {
-        int applicationId;
-        int version;
-        int objects;
+        int[] found; // application id, schema version, schema objects: read together, so no other opener is half-way
         try {
-            applicationId = intPragma("application_id");
-            version = intPragma("user_version");
-            objects = inTransaction(c -> {
-                try (Statement s = c.createStatement();
-                        ResultSet r = s.executeQuery("SELECT count(*) FROM sqlite_schema")) {
-                    return r.getInt(1);
+            found = inTransaction(c -> {
+                try (Statement s = c.createStatement()) {
+                    return new int[] {
+                        single(s, "PRAGMA application_id"),
+                        single(s, "PRAGMA user_version"),
+                        single(s, "SELECT count(*) FROM sqlite_schema")
+                    };
                 }
             });
-        } catch (SQLException | StoreException e) {
+        } catch (StoreException e) {
             throw new IOException(file + " is not a usable SQLite database: " + e.getMessage(), e);
         }
+        int applicationId = found[0];
+        int version = found[1];
+        int objects = found[2];
         if (applicationId != Schema.APPLICATION_ID && (applicationId != 0 || version != 0 || objects != 0)) {
             throw new IOException(file + " is an SQLite database but not Carillon's (application id " + applicationId
                     + ", " + objects + " schema objects)");
@@ -154,6 +159,11 @@ public final class Database implements AutoCloseable {
             try {
                 inTransaction(c -> {
                     try (Statement s = c.createStatement()) {
+                        try (ResultSet r = s.executeQuery("PRAGMA user_version")) {
+                            if (r.getInt(1) >= target) {
+                                return null; // another process upgraded it while we waited for the lock
+                            }
+                        }
                         for (String sql : statements) {
                             s.execute(sql);
                         }
@@ -165,6 +175,12 @@ public final class Database implements AutoCloseable {
                 throw new IOException(
                         "cannot upgrade " + file + " to schema version " + target + ": " + e.getMessage(), e);
             }
+        }
+    }
+
+    private static int single(Statement s, String sql) throws SQLException {
+        try (ResultSet r = s.executeQuery(sql)) {
+            return r.getInt(1);
         }
     }
 

@@ -181,6 +181,28 @@ class DatabaseTest {
         }
     }
 
+    @Test
+    void twoOpenersOfAFreshFileBothGetTheSchemaOnce() throws Exception {
+        for (int attempt = 0; attempt < 5; attempt++) {
+            Path file = tmp.resolve("race-" + attempt + ".db");
+            java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+            try {
+                java.util.concurrent.Callable<Integer> open = () -> {
+                    try (Database db = Database.open(file)) {
+                        return db.schemaVersion();
+                    }
+                };
+                var first = pool.submit(open);
+                var second = pool.submit(open);
+                assertThat(first.get(30, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(Database.SCHEMA_VERSION);
+                assertThat(second.get(30, java.util.concurrent.TimeUnit.SECONDS))
+                        .isEqualTo(Database.SCHEMA_VERSION);
+            } finally {
+                pool.shutdownNow();
+            }
+        }
+    }
+
     private static List<String> tables(Database db) {
         return db.inTransaction(c -> {
             List<String> names = new ArrayList<>();
