@@ -27,8 +27,7 @@ import picocli.CommandLine.Spec;
             AccountCommand.ListAccounts.class,
             AccountCommand.Show.class,
             AccountCommand.Export.class,
-            AccountCommand.Import.class,
-            RevokeDeviceCommand.class
+            AccountCommand.Import.class
         })
 final class AccountCommand implements Callable<Integer> {
     @Spec

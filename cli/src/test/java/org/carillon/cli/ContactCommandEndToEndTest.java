@@ -54,7 +54,8 @@ class ContactCommandEndToEndTest {
     }
 
     private String create(String user) {
-        Matcher m = CREATED.matcher(as(user, "account", "create", "--alias", user, "--key-bits", "2048").out());
+        Matcher m = CREATED.matcher(as(user, "account", "create", "--alias", user, "--key-bits", "2048")
+                .out());
         assertThat(m.find()).isTrue();
         return m.group(1);
     }
@@ -82,7 +83,8 @@ class ContactCommandEndToEndTest {
     void answeringARequestThatIsNotThereSaysSo() {
         create("carol");
         String unknown = "0123456789abcdef0123456789abcdef01234567";
-        CliRun run = carillon("request", "accept", unknown, "--data-dir", tmp.resolve("carol").toString());
+        CliRun run = carillon(
+                "request", "accept", unknown, "--data-dir", tmp.resolve("carol").toString());
         assertThat(run.exitCode()).isEqualTo(1);
         assertThat(run.err()).contains("no pending trust request from " + unknown);
     }
