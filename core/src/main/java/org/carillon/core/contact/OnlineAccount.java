@@ -68,6 +68,7 @@ public final class OnlineAccount implements AutoCloseable {
     private final DeviceDirectory directory;
 
     private final List<ListenHandle> listens = new ArrayList<>();
+    private final Set<AccountId> following = new HashSet<>();
     private final Map<AccountId, ListenHandle> presenceListens = new HashMap<>();
     /** Per contact: the value id of each live announcement → the device it announces. */
     private final Map<AccountId, Map<Long, DeviceId>> online = new HashMap<>();
@@ -530,15 +531,17 @@ public final class OnlineAccount implements AutoCloseable {
     // ------------------------------------------------------------------ presence
 
     private void followPresence(AccountId contact) {
-        if (presenceListens.containsKey(contact) || closed) {
+        if (closed || !following.add(contact)) {
             return;
         }
+        // followed before listening: a node may hand over what it stores during listen() itself
         presenceListens.put(
                 contact,
                 dht.listen(contact.hash(), Query.ALL, (values, expired) -> onPresence(contact, values, expired)));
     }
 
     private void unfollowPresence(AccountId contact) {
+        following.remove(contact);
         ListenHandle h = presenceListens.remove(contact);
         if (h != null) {
             h.close();
@@ -549,7 +552,7 @@ public final class OnlineAccount implements AutoCloseable {
     private void onPresence(AccountId contact, Collection<Value> values, boolean expired) {
         List<Runnable> after = new ArrayList<>();
         synchronized (this) {
-            if (!presenceListens.containsKey(contact)) {
+            if (!following.contains(contact)) {
                 return;
             }
             Map<Long, DeviceId> live = online.computeIfAbsent(contact, c -> new HashMap<>());
