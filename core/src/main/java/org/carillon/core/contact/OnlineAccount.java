@@ -76,7 +76,7 @@ public final class OnlineAccount implements AutoCloseable {
     private final Map<InfoHash, DeviceAnnouncement> ownDevices = new LinkedHashMap<>();
 
     private final Map<InfoHash, Deque<Long>> recentBySender = new HashMap<>();
-    private final Set<Long> inFlight = new HashSet<>();
+    private final Map<Long, CompletableFuture<Void>> inFlight = new HashMap<>();
     private long refused;
     private long announcementId;
     private boolean closed;
@@ -325,75 +325,107 @@ public final class OnlineAccount implements AutoCloseable {
 
     // ------------------------------------------------------------------ receiving
 
-    private void onInboxValue(Value value) {
+    /**
+     * Fetches what waits in our inbox now and handles it; completes once every value there was
+     * taken or refused. The listen hears of later arrivals by itself.
+     */
+    public CompletableFuture<Void> checkInbox() {
+        return dht.get(inbox(keys.deviceId().shortId()))
+                .thenCompose(values -> CompletableFuture.allOf(
+                        values.stream().map(this::onInboxValue).toArray(CompletableFuture[]::new)));
+    }
+
+    /**
+     * Handles one value from our inbox; the future completes when it was taken or refused. The
+     * listen and {@link #checkInbox} may both bring it: the second waits for the first.
+     */
+    private CompletableFuture<Void> onInboxValue(Value value) {
         if (!value.isSigned() || value.recipient() == null) {
-            return; // SecureDht gives us decrypted values only; anything else is not for us
+            return CompletableFuture.completedFuture(null); // SecureDht decrypted it for us, or it is not ours
         }
+        CompletableFuture<Void> finished = new CompletableFuture<>();
         synchronized (this) {
-            if (closed || !inFlight.add(value.id())) {
-                return;
+            if (closed) {
+                return CompletableFuture.completedFuture(null);
+            }
+            CompletableFuture<Void> running = inFlight.putIfAbsent(value.id(), finished);
+            if (running != null) {
+                return running;
             }
         }
+        handle(value).whenComplete((r, e) -> {
+            synchronized (this) {
+                inFlight.remove(value.id());
+            }
+            if (e != null) {
+                LOG.warn("account {}: failed on value {}", self, Long.toUnsignedString(value.id(), 16), e);
+            }
+            finished.complete(null);
+        });
+        return finished;
+    }
+
+    private CompletableFuture<Void> handle(Value value) {
+        CompletableFuture<Void> handled = CompletableFuture.completedFuture(null);
         PublicKey sender;
         try {
             sender = PublicKeys.fromDer(value.owner());
         } catch (GeneralSecurityException e) {
             refuse(value, "the sender's key does not parse");
-            return;
+            return handled;
         }
         InfoHash senderDevice = PublicKeys.id(sender);
         if (value.type() == 0) {
-            directory.senderOf(sender).whenComplete((device, error) -> {
+            return directory.senderOf(sender).handle((device, error) -> {
                 if (error != null) {
                     refuse(value, rootCause(error).getMessage());
                 } else {
                     onSync(value, device);
                 }
+                return null;
             });
-            return;
         }
         if (value.type() != TRUST_REQUEST_TYPE) {
-            done(value);
-            return;
+            return handled;
         }
         TrustRequestMessage message;
         try {
             message = TrustRequestMessage.decode(value.data());
         } catch (IllegalArgumentException e) {
             refuse(value, "from device " + senderDevice + ": " + e.getMessage());
-            return;
+            return handled;
         }
         if (!TrustRequestMessage.JAMI_SERVICE.equals(message.service())) {
             refuse(value, "from device " + senderDevice + ": service '" + message.service() + "' is not cx.ring");
-            return;
+            return handled;
         }
         if (message.payload().length > TrustRequest.MAX_VCARD) {
             refuse(
                     value,
                     "from device " + senderDevice + ": vCard of " + message.payload().length + " bytes is over "
                             + TrustRequest.MAX_VCARD);
-            return;
+            return handled;
         }
         if (!withinRate(senderDevice)) {
             refuse(
                     value,
                     "from device " + senderDevice + ": more than " + MAX_MESSAGES_PER_SENDER_PER_HOUR
                             + " messages in an hour");
-            return;
+            return handled;
         }
-        directory.senderOf(sender).whenComplete((device, error) -> {
+        return directory.senderOf(sender).handle((device, error) -> {
             if (error != null) {
                 refuse(value, rootCause(error).getMessage());
             } else {
                 onTrustMessage(value, device, message);
             }
+            return null;
         });
     }
 
     private void onTrustMessage(Value value, PeerDevice from, TrustRequestMessage message) {
         Runnable after = () -> {};
         synchronized (this) {
-            inFlight.remove(value.id());
             if (from.account().equals(self)) {
                 return; // our own devices sync through DeviceSync, not requests
             }
@@ -463,7 +495,6 @@ public final class OnlineAccount implements AutoCloseable {
         }
         List<Runnable> after = new ArrayList<>();
         synchronized (this) {
-            inFlight.remove(value.id());
             if (!from.account().equals(self)) {
                 refuse(value, "a device sync from " + from.account() + ", not one of our devices");
                 return;
@@ -594,15 +625,10 @@ public final class OnlineAccount implements AutoCloseable {
 
     private void refuse(Value value, String reason) {
         synchronized (this) {
-            inFlight.remove(value.id());
             refused++;
         }
         LOG.info("account {}: refused value {}: {}", self, Long.toUnsignedString(value.id(), 16), reason);
         events.onRefused(reason);
-    }
-
-    private synchronized void done(Value value) {
-        inFlight.remove(value.id());
     }
 
     private long nowSeconds() {
