@@ -138,22 +138,27 @@ public final class DeviceDirectory {
         });
     }
 
+    /** Who signed a value: the device, or why it is not trusted. */
+    record Verdict(Optional<PeerDevice> device, String refusal) {}
+
     /**
      * Who signed a value: the device with key id {@code deviceKeyId}, checked to belong to an
-     * account and not revoked by it. Completes with empty when the chain does not lead to an
-     * account or the device is revoked; fails when the chain cannot be found.
+     * account (Jami's {@code foundPeerDevice}) and not revoked by it. Fails when no chain is
+     * found for the key.
      */
-    CompletableFuture<Optional<PeerDevice>> authenticate(InfoHash deviceKeyId) {
+    CompletableFuture<Verdict> authenticate(InfoHash deviceKeyId) {
         return chainOf(deviceKeyId).thenCompose(chain -> {
             Optional<AccountId> account = DeviceChains.accountOf(chain);
             if (account.isEmpty()) {
-                return CompletableFuture.completedFuture(Optional.empty());
+                return CompletableFuture.completedFuture(
+                        new Verdict(
+                                Optional.empty(),
+                                "its certificate chain does not lead to an account (self-signed, or not signed by its issuer)"));
             }
             AccountId a = account.get();
-            Optional<PeerDevice> device =
-                    Optional.of(new PeerDevice(a, DeviceId.of(chain.get(0).getPublicKey()), chain));
+            PeerDevice device = new PeerDevice(a, DeviceId.of(chain.get(0).getPublicKey()), chain);
             if (!needsRevocationLookup(a)) {
-                return CompletableFuture.completedFuture(isRevoked(a, chain) ? Optional.empty() : device);
+                return CompletableFuture.completedFuture(verdict(a, device));
             }
             return dht.get(a.hash()).handle((values, failure) -> {
                 if (values != null) {
@@ -162,9 +167,20 @@ public final class DeviceDirectory {
                         revocationsFetched.put(a, nowMillis.getAsLong());
                     }
                 }
-                return isRevoked(a, chain) ? Optional.<PeerDevice>empty() : device;
+                return verdict(a, device);
             });
         });
+    }
+
+    private Verdict verdict(AccountId account, PeerDevice device) {
+        return isRevoked(account, device.chain())
+                ? new Verdict(Optional.empty(), "device " + device.id() + " is revoked by account " + account)
+                : new Verdict(Optional.of(device), "");
+    }
+
+    /** The chain already fetched for this device key, if any. */
+    synchronized Optional<List<X509Certificate>> cachedChain(InfoHash deviceKeyId) {
+        return Optional.ofNullable(chains.get(deviceKeyId));
     }
 
     /** The account's chain says it is a device; false for a chain that leads nowhere. */

@@ -73,8 +73,10 @@ final class MsgpackReader implements AutoCloseable {
                         + " entries does not fit in the " + remaining() + " bytes left");
             }
             return n;
+        } catch (org.msgpack.core.MessageSizeException e) {
+            throw new IllegalArgumentException(what + ": map size over 2^31 does not fit in the input", e);
         } catch (IOException | MessagePackException e) {
-            throw new IllegalArgumentException("unreadable " + what + ": " + e.getMessage(), e);
+            throw new IllegalArgumentException("unreadable " + what + ": " + e, e);
         }
     }
 
@@ -162,6 +164,8 @@ final class MsgpackReader implements AutoCloseable {
                         what + ": " + Integer.toUnsignedString(n) + " bytes declared, " + remaining() + " left");
             }
             return in.readPayload(n);
+        } catch (org.msgpack.core.MessageSizeException e) {
+            throw new IllegalArgumentException(what + ": over 2^31 bytes declared", e);
         } catch (IOException | MessagePackException e) {
             throw new IllegalArgumentException("unreadable " + what + ": " + e.getMessage(), e);
         }
