@@ -24,6 +24,8 @@ final class ContactList {
         NOTHING,
         /** The sender is blocked. */
         BLOCKED,
+        /** The pending request, known from a sync without its vCard, got it from the sender. */
+        COMPLETED,
         /** A request from this sender is already pending. */
         DUPLICATE,
         /** A confirm from someone we never asked (13.7 would store it as a request). */
@@ -133,7 +135,14 @@ final class ContactList {
         if (confirm) {
             return Outcome.UNSOLICITED_CONFIRM;
         }
-        if (state.request(peer).isPresent()) {
+        Optional<TrustRequest> pending = state.request(peer);
+        if (pending.isPresent()) {
+            TrustRequest p = pending.get();
+            if (p.vcard().length == 0 && payload.length > 0) {
+                // a sync from our other device carried the request without its vCard; the sender's own copy has it
+                state.saveRequest(new TrustRequest(peer, device, p.conversationId(), payload, p.receivedSeconds()));
+                return Outcome.COMPLETED;
+            }
             return Outcome.DUPLICATE;
         }
         TrustRequest request = new TrustRequest(peer, device, conversationId, payload, receivedSeconds);

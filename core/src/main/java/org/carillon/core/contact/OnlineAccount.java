@@ -47,6 +47,9 @@ public final class OnlineAccount implements AutoCloseable {
     /** Trust requests and confirms handled per sending device and hour; the rest are refused. */
     public static final int MAX_MESSAGES_PER_SENDER_PER_HOUR = 10;
 
+    /** A request is sent again when the peer comes online, unless it was sent less than this ago. */
+    static final long RESEND_AFTER_MS = 60_000L;
+
     static final int TRUST_REQUEST_TYPE = 4;
     static final int DEVICE_SYNC_TYPE = 0;
     private static final int MAX_SEEN = 8192;
@@ -68,6 +71,7 @@ public final class OnlineAccount implements AutoCloseable {
     private final Map<InfoHash, PeerDevice> ownDevices = new LinkedHashMap<>();
     private final Map<InfoHash, Long> lastSyncDate = new HashMap<>();
     private final Map<AccountId, byte[]> sentVcards = new HashMap<>();
+    private final Map<AccountId, Long> lastSent = new HashMap<>();
     private final Set<Long> seen = java.util.Collections.newSetFromMap(new LinkedHashMap<>(16, 0.75f, true) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<Long, Boolean> eldest) {
@@ -82,12 +86,14 @@ public final class OnlineAccount implements AutoCloseable {
 
     /** A contact's devices whose announcements are live: device short id → live value ids. */
     private static final class Presence {
-        final ListenHandle listen;
+        ListenHandle listen;
         final Map<InfoHash, Set<Long>> live = new HashMap<>();
         final Map<InfoHash, DeviceId> ids = new HashMap<>();
 
-        Presence(ListenHandle listen) {
-            this.listen = listen;
+        void stop() {
+            if (listen != null) {
+                quietly(listen::close);
+            }
         }
     }
 
@@ -181,6 +187,7 @@ public final class OnlineAccount implements AutoCloseable {
                     .map(Contact::conversationId)
                     .orElseGet(this::newConversationId);
             sentVcards.put(to, vcard.clone());
+            lastSent.put(to, nowMillis.getAsLong());
             if (contactList.addContact(to, false, conversation, nowSeconds()).isPresent()) {
                 pushSync();
             }
@@ -282,7 +289,7 @@ public final class OnlineAccount implements AutoCloseable {
             return;
         }
         closed = true;
-        presence.values().forEach(p -> quietly(p.listen::close));
+        presence.values().forEach(Presence::stop);
         presence.clear();
         listens.forEach(l -> quietly(l::close));
         listens.clear();
@@ -617,19 +624,18 @@ public final class OnlineAccount implements AutoCloseable {
         for (var it = presence.entrySet().iterator(); it.hasNext(); ) {
             var e = it.next();
             if (!wanted.contains(e.getKey())) {
-                quietly(e.getValue().listen::close);
+                e.getValue().stop();
                 it.remove();
             }
         }
         for (AccountId contact : wanted) {
             if (!presence.containsKey(contact)) {
-                // the entry exists before the listen can call back (the simulation may deliver at once)
-                Presence[] holder = new Presence[1];
-                ListenHandle handle = dht.listen(contact.hash(), Query.ALL, (values, expired) -> {
+                // the entry exists before the listen can call back (a node may deliver what it holds at once)
+                Presence p = new Presence();
+                presence.put(contact, p);
+                p.listen = dht.listen(contact.hash(), Query.ALL, (values, expired) -> {
                     onContactValues(contact, values, expired);
                 });
-                holder[0] = new Presence(handle);
-                presence.put(contact, holder[0]);
             }
         }
     }
@@ -674,6 +680,11 @@ public final class OnlineAccount implements AutoCloseable {
         if (c.isEmpty() || !c.get().isActive() || c.get().confirmed() || vcard == null) {
             return;
         }
+        long now = nowMillis.getAsLong();
+        if (now - lastSent.getOrDefault(contact, Long.MIN_VALUE / 2) < RESEND_AFTER_MS) {
+            return; // just sent: the peer has it or will (its inbox keeps it 10 minutes)
+        }
+        lastSent.put(contact, now);
         putToDevices(contact, TrustRequestMessage.request(c.get().conversationId(), vcard, nowMillis.getAsLong()));
     }
 
