@@ -102,7 +102,7 @@ class OnlineAccountSimulationTest {
         }
     }
 
-    static synchronized AccountKeys carol() {
+    static synchronized AccountKeys carol() { // shared with HostileTrustRequestsTest
         if (carol == null) {
             carol = TestAccounts.generator().newAccount("carol", Progress.NONE);
         }
