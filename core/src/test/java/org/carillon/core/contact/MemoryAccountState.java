@@ -9,7 +9,7 @@ import java.util.Optional;
 import java.util.Set;
 import org.carillon.core.account.AccountId;
 
-/** An {@link AccountState} in memory, for tests of the contact logic. */
+/** An {@link AccountState} in memory, for tests. */
 public final class MemoryAccountState implements AccountState {
     private final Map<AccountId, Contact> contacts = new LinkedHashMap<>();
     private final Map<AccountId, TrustRequest> requests = new LinkedHashMap<>();
