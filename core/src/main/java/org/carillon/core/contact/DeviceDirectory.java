@@ -47,6 +47,8 @@ public final class DeviceDirectory {
     private final Map<AccountId, Map<Long, Value>> revocations = lru(MAX_ACCOUNTS);
 
     private final Map<AccountId, Long> revocationsFetched = lru(MAX_ACCOUNTS);
+    /** Accounts whose id a listen of ours watches: their CRLs reach {@link #noteRevocation} as they appear. */
+    private final java.util.Set<AccountId> watched = new java.util.HashSet<>();
 
     public DeviceDirectory(SecureDht dht) {
         this(dht, System::currentTimeMillis);
@@ -215,9 +217,24 @@ public final class DeviceDirectory {
         return false;
     }
 
+    /**
+     * A sender's CRLs are looked up with every message it sends unless a listen watches its
+     * account id (our own account, our contacts): a revocation must count at once, and the
+     * per-sender rate limit bounds the lookups.
+     */
     private synchronized boolean needsRevocationLookup(AccountId account) {
         Long at = revocationsFetched.get(account);
-        return at == null || nowMillis.getAsLong() - at > REVOCATION_REFRESH_MS;
+        return !watched.contains(account) || at == null || nowMillis.getAsLong() - at > REVOCATION_REFRESH_MS;
+    }
+
+    /** Says whether a listen at {@code account}'s id hands its values to {@link #noteRevocation}. */
+    synchronized void watching(AccountId account, boolean listening) {
+        if (listening) {
+            watched.add(account);
+            revocationsFetched.put(account, nowMillis.getAsLong());
+        } else {
+            watched.remove(account);
+        }
     }
 
     private static <K, V> Map<K, V> lru(int max) {

@@ -158,6 +158,7 @@ public final class OnlineAccount implements AutoCloseable {
             }
         }));
         listens.add(dht.listen(accountId.hash(), Query.ALL, this::onOwnAccountValues));
+        directory.watching(accountId, true);
         reconcilePresence();
         return CompletableFuture.allOf(certificate, announced);
     }
@@ -658,6 +659,7 @@ public final class OnlineAccount implements AutoCloseable {
             var e = it.next();
             if (!wanted.contains(e.getKey())) {
                 e.getValue().stop();
+                directory.watching(e.getKey(), false);
                 it.remove();
             }
         }
@@ -666,6 +668,7 @@ public final class OnlineAccount implements AutoCloseable {
                 // the entry exists before the listen can call back (a node may deliver what it holds at once)
                 Presence p = new Presence();
                 presence.put(contact, p);
+                directory.watching(contact, true);
                 p.listen = dht.listen(contact.hash(), Query.ALL, (values, expired) -> {
                     onContactValues(contact, values, expired);
                 });
