@@ -27,7 +27,8 @@ import picocli.CommandLine.Spec;
             AccountCommand.ListAccounts.class,
             AccountCommand.Show.class,
             AccountCommand.Export.class,
-            AccountCommand.Import.class
+            AccountCommand.Import.class,
+            RevokeDeviceCommand.class
         })
 final class AccountCommand implements Callable<Integer> {
     @Spec

@@ -90,8 +90,20 @@ final class ContactCommand implements Callable<Integer> {
                     throw new CommandError("that is this account's own id");
                 }
                 byte[] vcard = profile.bytes(a);
-                Online.run(accounts, a, network, spec.commandLine().getErr(), o -> o.sendTrustRequest(to, vcard));
-                spec.commandLine().getOut().println("trust request sent to " + to);
+                int devices = Online.run(
+                        accounts,
+                        a,
+                        network,
+                        spec.commandLine().getErr(),
+                        s -> s.account().sendTrustRequest(to, vcard));
+                if (devices == 0) {
+                    throw new java.io.IOException("no device of " + to + " is on the DHT now; the request is kept"
+                            + " and sent when one of its devices is online while this account is");
+                }
+                spec.commandLine()
+                        .getOut()
+                        .println("trust request sent to " + to + " (" + devices
+                                + (devices == 1 ? " device)" : " devices)"));
             }
             return 0;
         }
@@ -148,7 +160,7 @@ final class ContactCommand implements Callable<Integer> {
             AccountId contact = AccountId.parse(id);
             try (LocalAccounts accounts = options.open()) {
                 LocalAccount a = accounts.select(options.account);
-                Online.run(accounts, a, network, spec.commandLine().getErr(), o -> apply(o, contact));
+                Online.run(accounts, a, network, spec.commandLine().getErr(), s -> apply(s.account(), contact));
                 spec.commandLine().getOut().println(done() + " " + contact);
             }
             return 0;

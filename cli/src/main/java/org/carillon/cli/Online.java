@@ -8,7 +8,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.carillon.core.account.AccountKeys;
 import org.carillon.core.contact.AccountEvents;
-import org.carillon.core.contact.OnlineAccount;
 import org.carillon.core.local.AccountSession;
 import org.carillon.core.local.LocalAccounts;
 import org.carillon.core.store.LocalAccount;
@@ -17,7 +16,7 @@ import org.carillon.core.store.LocalAccount;
 final class Online {
     /** What a command does once its account is online; the future completes when it is done. */
     interface Operation<T> {
-        CompletableFuture<T> run(OnlineAccount account) throws IOException;
+        CompletableFuture<T> run(AccountSession session) throws IOException;
     }
 
     private Online() {}
@@ -37,9 +36,14 @@ final class Online {
                 err.flush();
             }
         };
-        try (AccountSession session =
-                AccountSession.start(keys, accounts.state(account), events, network.config(), network.timeout)) {
-            return operation.run(session.account()).get(network.timeout.toMillis(), TimeUnit.MILLISECONDS);
+        try (AccountSession session = AccountSession.start(
+                keys,
+                accounts.state(account),
+                events,
+                accounts.revocations(account),
+                network.config(),
+                network.timeout)) {
+            return operation.run(session).get(network.timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
             throw new IOException("the network did not answer within " + network.timeout.toSeconds() + " s");
         } catch (ExecutionException e) {

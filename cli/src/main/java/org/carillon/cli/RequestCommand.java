@@ -81,7 +81,7 @@ final class RequestCommand implements Callable<Integer> {
                             a,
                             network,
                             spec.commandLine().getErr(),
-                            o -> o.checkInbox().thenCompose(read -> after(wait)));
+                            s -> s.account().checkInbox().thenCompose(read -> after(wait)));
                 }
                 List<TrustRequest> requests = accounts.state(a).requests();
                 for (TrustRequest r : requests) {
@@ -125,7 +125,12 @@ final class RequestCommand implements Callable<Integer> {
             try (LocalAccounts accounts = options.open()) {
                 LocalAccount a = accounts.select(options.account);
                 requirePending(accounts, a, from);
-                Online.run(accounts, a, network, spec.commandLine().getErr(), o -> o.accept(from));
+                Online.run(
+                        accounts,
+                        a,
+                        network,
+                        spec.commandLine().getErr(),
+                        s -> s.account().accept(from));
                 spec.commandLine().getOut().println("accepted " + from);
             }
             return 0;
@@ -155,7 +160,12 @@ final class RequestCommand implements Callable<Integer> {
             try (LocalAccounts accounts = options.open()) {
                 LocalAccount a = accounts.select(options.account);
                 requirePending(accounts, a, from);
-                Online.run(accounts, a, network, spec.commandLine().getErr(), o -> o.decline(from));
+                Online.run(
+                        accounts,
+                        a,
+                        network,
+                        spec.commandLine().getErr(),
+                        s -> s.account().decline(from));
                 spec.commandLine().getOut().println("declined " + from);
             }
             return 0;

@@ -45,7 +45,8 @@ class ContactCommandEndToEndTest {
     private CliRun as(String user, String... args) {
         List<String> all = new ArrayList<>(List.of(args));
         all.addAll(List.of("--data-dir", tmp.resolve(user).toString()));
-        boolean offline = args[0].equals("account") || (args[0].equals("contact") && args[1].equals("list"));
+        boolean offline = (args[0].equals("account") && !args[1].equals("revoke-device"))
+                || (args[0].equals("contact") && args[1].equals("list"));
         if (!offline) {
             all.addAll(List.of("--bootstrap", "127.0.0.1:" + seed.port(), "--bind", "127.0.0.1", "--timeout", "20s"));
         }
@@ -78,6 +79,38 @@ class ContactCommandEndToEndTest {
 
         as("alice", "request", "list"); // alice's inbox holds the confirmation
         assertThat(as("alice", "contact", "list").out()).contains(bob + "  confirmed");
+    }
+
+    @Test
+    void aRevokedDeviceNoLongerReceivesRequests() throws Exception {
+        String alice = create("alice");
+        Path archive = tmp.resolve("alice.gz");
+        as("alice", "account", "export", archive.toString());
+        Matcher imported = Pattern.compile("device ([0-9a-f]{40})")
+                .matcher(as(
+                                "laptop",
+                                "account",
+                                "import",
+                                "--key-bits",
+                                "2048",
+                                "--device-name",
+                                "laptop",
+                                archive.toString())
+                        .out());
+        assertThat(imported.find()).isTrue();
+        String laptop = imported.group(1);
+        as("alice", "request", "list");
+        as("laptop", "request", "list");
+        String bob = create("bob");
+        assertThat(as("bob", "contact", "add", alice).out()).contains("(2 devices)");
+
+        CliRun revoked = as("alice", "account", "revoke-device", laptop.substring(0, 10));
+        assertThat(revoked.out()).contains("revoked device " + laptop.substring(0, 10));
+        assertThat(as("alice", "account", "show", "--no-qr").out()).contains(laptop + "    (revoked)");
+
+        create("carol");
+        assertThat(as("carol", "contact", "add", alice).out()).contains("(1 device)");
+        assertThat(bob).isNotEqualTo(alice);
     }
 
     @Test

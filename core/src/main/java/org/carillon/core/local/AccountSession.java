@@ -2,11 +2,14 @@ package org.carillon.core.local;
 
 import java.io.IOException;
 import java.security.SecureRandom;
+import java.security.cert.X509CRL;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.carillon.core.account.AccountKeys;
+import org.carillon.core.account.Revocations;
 import org.carillon.core.contact.AccountEvents;
 import org.carillon.core.contact.AccountState;
 import org.carillon.core.contact.OnlineAccount;
@@ -38,12 +41,29 @@ public final class AccountSession implements AutoCloseable {
     public static AccountSession start(
             AccountKeys keys, AccountState state, AccountEvents events, DhtConfig config, Duration connectTimeout)
             throws IOException {
+        return start(keys, state, events, Optional.empty(), config, connectTimeout);
+    }
+
+    /**
+     * As {@link #start(AccountKeys, AccountState, AccountEvents, DhtConfig, Duration)}, also
+     * keeping the account's revocation list on the DHT while online (a type-0 value lives ten
+     * minutes: every device of the account republishes it, as jamid does).
+     */
+    public static AccountSession start(
+            AccountKeys keys,
+            AccountState state,
+            AccountEvents events,
+            Optional<X509CRL> revocations,
+            DhtConfig config,
+            Duration connectTimeout)
+            throws IOException {
         DhtRunner runner = DhtRunner.start(config);
         try {
             awaitConnected(runner, config, connectTimeout);
             SecureRandom random = new SecureRandom();
             SecureDht dht = new SecureDht(runner, keys.device(), random);
             OnlineAccount account = new OnlineAccount(keys, dht, state, events, System::currentTimeMillis, random);
+            revocations.ifPresent(crl -> runner.put(keys.accountId().hash(), Revocations.toValue(crl), true));
             try {
                 account.start().get(connectTimeout.toMillis(), TimeUnit.MILLISECONDS);
             } catch (TimeoutException e) {

@@ -3,12 +3,19 @@ package org.carillon.core.local;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
+import java.security.cert.CRLException;
+import java.security.cert.X509CRL;
+import java.security.cert.X509Certificate;
+import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import org.carillon.core.account.AccountGenerator;
 import org.carillon.core.account.AccountId;
 import org.carillon.core.account.AccountKeys;
+import org.carillon.core.account.DeviceId;
 import org.carillon.core.account.Progress;
+import org.carillon.core.account.Revocations;
 import org.carillon.core.archive.AccountArchive;
 import org.carillon.core.archive.ArchiveException;
 import org.carillon.core.archive.ArchiveFile;
@@ -27,6 +34,8 @@ import org.carillon.core.store.SqliteAccountState;
  * daemon owns the directory.
  */
 public final class LocalAccounts implements AutoCloseable {
+    private static final String REVOCATIONS = "revocations";
+
     private final DataDirectory directory;
     private final Database database;
     private final AccountRecords records;
@@ -70,6 +79,9 @@ public final class LocalAccounts implements AutoCloseable {
         LocalAccount account = remember(keys, "", deviceName);
         AccountState state = state(account);
         archive.contacts().values().forEach(state::saveContact);
+        if (archive.crl() != null) {
+            records.putSetting(id, REVOCATIONS, Base64.getEncoder().encodeToString(archive.crl()));
+        }
         return account;
     }
 
@@ -86,7 +98,36 @@ public final class LocalAccounts implements AutoCloseable {
     /** Writes the account's archive (keys, contacts) to {@code file}, encrypted when a password is given. */
     public void export(LocalAccount account, Path file, char[] password) throws IOException {
         AccountArchive archive = AccountArchive.of(keys(account), state(account).contacts());
+        Optional<X509CRL> crl = revocations(account);
+        if (crl.isPresent()) {
+            try {
+                archive = archive.withCrl(crl.get().getEncoded());
+            } catch (CRLException e) {
+                throw new IOException("the account's revocation list cannot be encoded: " + e.getMessage(), e);
+            }
+        }
         ArchiveFile.write(file, archive, password);
+    }
+
+    /** The account's list of revoked devices, when it revoked any (kept as a setting, base64 DER). */
+    public Optional<X509CRL> revocations(LocalAccount account) {
+        return records.setting(account.id(), REVOCATIONS)
+                .map(b64 -> Revocations.decode(Base64.getDecoder().decode(b64))
+                        .orElseThrow(() -> new IllegalStateException(
+                                "the revocation list of " + account.id() + " in " + database.file() + " is corrupt")));
+    }
+
+    /** Replaces the account's revocation list and records {@code revoked} as a revoked device of it. */
+    public void saveRevocations(LocalAccount account, X509CRL crl, X509Certificate revoked) throws CRLException {
+        String encoded = Base64.getEncoder().encodeToString(crl.getEncoded());
+        DeviceId id = DeviceId.of(revoked.getPublicKey());
+        database.inTransaction(c -> {
+            records.putSetting(account.id(), REVOCATIONS, encoded);
+            if (!records.markRevoked(account.id(), id)) {
+                records.saveDevice(new KnownDevice(account.id(), id, "", revoked, true, 0));
+            }
+            return null;
+        });
     }
 
     public List<LocalAccount> list() {
