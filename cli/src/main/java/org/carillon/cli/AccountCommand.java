@@ -21,14 +21,15 @@ import picocli.CommandLine.Spec;
 @Command(
         name = "account",
         mixinStandardHelpOptions = true,
-        description = "Create, list, show, export, import accounts and revoke their devices.",
+        description = "Create, list, show, export, import accounts, revoke their devices, go online.",
         subcommands = {
             AccountCommand.Create.class,
             AccountCommand.ListAccounts.class,
             AccountCommand.Show.class,
             AccountCommand.Export.class,
             AccountCommand.Import.class,
-            RevokeDeviceCommand.class
+            RevokeDeviceCommand.class,
+            OnlineCommand.class
         })
 final class AccountCommand implements Callable<Integer> {
     @Spec

@@ -2,6 +2,7 @@ package org.carillon.cli;
 
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -28,7 +29,6 @@ final class Online {
             PrintWriter err,
             Operation<T> operation)
             throws IOException {
-        AccountKeys keys = accounts.keys(account);
         AccountEvents events = new AccountEvents() {
             @Override
             public void onRefused(String reason) {
@@ -36,6 +36,19 @@ final class Online {
                 err.flush();
             }
         };
+        return run(accounts, account, network, events, network.timeout, operation);
+    }
+
+    /** With the account's events going to {@code events}, for at most {@code limit}. */
+    static <T> T run(
+            LocalAccounts accounts,
+            LocalAccount account,
+            NetworkOptions network,
+            AccountEvents events,
+            Duration limit,
+            Operation<T> operation)
+            throws IOException {
+        AccountKeys keys = accounts.keys(account);
         try (AccountSession session = AccountSession.start(
                 keys,
                 accounts.state(account),
@@ -43,9 +56,9 @@ final class Online {
                 accounts.revocations(account),
                 network.config(),
                 network.timeout)) {
-            return operation.run(session).get(network.timeout.toMillis(), TimeUnit.MILLISECONDS);
+            return operation.run(session).get(limit.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
-            throw new IOException("the network did not answer within " + network.timeout.toSeconds() + " s");
+            throw new IOException("the network did not answer within " + limit.toSeconds() + " s");
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
             throw new IOException(cause.getMessage() == null ? cause.toString() : cause.getMessage(), cause);

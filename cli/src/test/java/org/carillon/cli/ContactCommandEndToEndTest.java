@@ -45,7 +45,8 @@ class ContactCommandEndToEndTest {
     private CliRun as(String user, String... args) {
         List<String> all = new ArrayList<>(List.of(args));
         all.addAll(List.of("--data-dir", tmp.resolve(user).toString()));
-        boolean offline = (args[0].equals("account") && !args[1].equals("revoke-device"))
+        boolean offline = (args[0].equals("account")
+                        && !List.of("revoke-device", "online").contains(args[1]))
                 || (args[0].equals("contact") && args[1].equals("list"));
         if (!offline) {
             all.addAll(List.of("--bootstrap", "127.0.0.1:" + seed.port(), "--bind", "127.0.0.1", "--timeout", "20s"));
@@ -79,6 +80,11 @@ class ContactCommandEndToEndTest {
 
         as("alice", "request", "list"); // alice's inbox holds the confirmation
         assertThat(as("alice", "contact", "list").out()).contains(bob + "  confirmed");
+
+        // bob's announcement outlives his last command by up to 10 minutes: alice sees him online
+        CliRun online = as("alice", "account", "online", "--for", "3s");
+        assertThat(online.out()).contains("online " + alice).containsPattern("online " + bob + " device [0-9a-f]{40}");
+        assertThat(online.out()).endsWith("offline\n");
     }
 
     @Test
