@@ -63,6 +63,8 @@ class JamiArchiveJamiIT {
         assertThat(jamid.exportToFile(account, plain, ""))
                 .as("exportToFile without password\n%s", jamid.logs())
                 .isTrue();
+        // jamid seals an export with the account's own archive password, so give it one first
+        assertThat(jamid.changeAccountPassword(account, "", PASSWORD)).isTrue();
         assertThat(jamid.exportToFile(account, sealed, PASSWORD))
                 .as("exportToFile with password\n%s", jamid.logs())
                 .isTrue();
