@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Assumptions;
 
 /**
- * Finds the real Jami daemon the {@code *JamiIT} tests drive, and the private network they must
+ * Finds the real Jami daemon the tests of this package drive, and the private network they must
  * run in. As with dht's {@link InteropPeers}: a missing piece skips the test with a notice on
  * stderr, or fails it with {@code -Dinterop.required=true}.
  *
@@ -63,7 +63,7 @@ public final class JamiPeers {
         if (!"1".equals(System.getenv(PRIVATE_NETWORK_MARKER))) {
             if (Boolean.getBoolean("interop.jami.elsewhere")) {
                 System.err.println(
-                        "[interop] SKIPPED here: the *JamiIT tests run in failsafe's jami-private-network execution");
+                        "[interop] SKIPPED here: the interop tests (core's org.carillon.core.interop *IT) run in failsafe's jami-private-network execution");
                 Assumptions.abort("runs in the jami-private-network execution");
             }
             unavailable("not inside the private network namespace (run through failsafe as root:"

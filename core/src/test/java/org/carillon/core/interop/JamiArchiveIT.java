@@ -26,7 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
  * yields a new Carillon device; what {@link ArchiveFile} writes is imported by jamid ({@code
  * Account.archivePath}) as the same account.
  */
-class JamiArchiveJamiIT {
+class JamiArchiveIT {
     private static final Duration REGISTER = Duration.ofSeconds(90);
     private static final String PASSWORD = "correct horse ☃ battery";
 

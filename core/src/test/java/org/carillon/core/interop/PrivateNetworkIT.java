@@ -12,7 +12,7 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
 /** The namespace the jamid tests run in really is closed: only lo, no route out, no IPv6. */
-class PrivateNetworkJamiIT {
+class PrivateNetworkIT {
     @Test
     void onlyLoopbackAndNoRouteOut() throws IOException {
         JamiPeers.requirePrivateNetwork();
