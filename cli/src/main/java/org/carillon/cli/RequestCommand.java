@@ -65,9 +65,9 @@ final class RequestCommand implements Callable<Integer> {
         @Option(
                 names = "--wait",
                 paramLabel = "DURATION",
-                defaultValue = "5s",
+                defaultValue = "0",
                 converter = Converters.IntervalConverter.class,
-                description = "How long to listen to the inbox (default ${DEFAULT-VALUE}).")
+                description = "After reading the inbox, listen this much longer for new requests (default none).")
         Duration wait;
 
         @Override
@@ -76,7 +76,12 @@ final class RequestCommand implements Callable<Integer> {
             try (LocalAccounts accounts = options.open()) {
                 LocalAccount a = accounts.select(options.account);
                 if (!offline) {
-                    Online.run(accounts, a, network, spec.commandLine().getErr(), o -> after(wait));
+                    Online.run(
+                            accounts,
+                            a,
+                            network,
+                            spec.commandLine().getErr(),
+                            o -> o.checkInbox().thenCompose(read -> after(wait)));
                 }
                 List<TrustRequest> requests = accounts.state(a).requests();
                 for (TrustRequest r : requests) {

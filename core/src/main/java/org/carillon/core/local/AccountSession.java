@@ -3,6 +3,9 @@ package org.carillon.core.local;
 import java.io.IOException;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.carillon.core.account.AccountKeys;
 import org.carillon.core.contact.AccountEvents;
 import org.carillon.core.contact.AccountState;
@@ -41,7 +44,21 @@ public final class AccountSession implements AutoCloseable {
             SecureRandom random = new SecureRandom();
             SecureDht dht = new SecureDht(runner, keys.device(), random);
             OnlineAccount account = new OnlineAccount(keys, dht, state, events, System::currentTimeMillis, random);
-            account.start();
+            try {
+                account.start().get(connectTimeout.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (TimeoutException e) {
+                account.close();
+                throw new IOException(
+                        "the DHT did not store this device's announcement within " + connectTimeout.toSeconds() + " s");
+            } catch (ExecutionException e) {
+                account.close();
+                throw new IOException(
+                        "could not announce this device: " + e.getCause().getMessage(), e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                account.close();
+                throw new IOException("interrupted while announcing this device", e);
+            }
             return new AccountSession(runner, account);
         } catch (IOException | RuntimeException e) {
             runner.close();
