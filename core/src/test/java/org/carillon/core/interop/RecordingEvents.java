@@ -1,0 +1,71 @@
+package org.carillon.core.interop;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import org.carillon.core.account.AccountId;
+import org.carillon.core.account.DeviceId;
+import org.carillon.core.contact.AccountEvents;
+import org.carillon.core.contact.Contact;
+import org.carillon.core.contact.TrustRequest;
+
+/** What a Carillon {@code OnlineAccount} told the test, with bounded waits for what it expects. */
+final class RecordingEvents implements AccountEvents {
+    /** Presence as heard: contact, device, online or not. */
+    record Presence(AccountId contact, DeviceId device, boolean online) {}
+
+    private final List<Object> heard = new ArrayList<>();
+
+    @Override
+    public void onTrustRequest(TrustRequest request) {
+        record(request);
+    }
+
+    @Override
+    public void onContactConfirmed(Contact contact) {
+        record(contact);
+    }
+
+    @Override
+    public void onPresence(AccountId contact, DeviceId device, boolean online) {
+        record(new Presence(contact, device, online));
+    }
+
+    @Override
+    public void onRefused(String reason) {
+        record("refused " + reason);
+    }
+
+    private synchronized void record(Object event) {
+        heard.add(event);
+        notifyAll();
+    }
+
+    synchronized List<Object> heard() {
+        return List.copyOf(heard);
+    }
+
+    /** The first event of {@code type} matching {@code filter}, waiting at most {@code timeout}. */
+    synchronized <T> T await(Class<T> type, Predicate<T> filter, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            Optional<T> found = heard.stream()
+                    .filter(type::isInstance)
+                    .map(type::cast)
+                    .filter(filter)
+                    .findFirst();
+            if (found.isPresent()) {
+                return found.get();
+            }
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                throw new AssertionError("Carillon heard no matching " + type.getSimpleName() + " within " + timeout
+                        + "; heard: " + heard);
+            }
+            wait(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
+        }
+    }
+}
