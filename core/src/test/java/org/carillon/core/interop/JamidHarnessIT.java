@@ -57,7 +57,8 @@ class JamidHarnessIT {
                     .extracting(JsonNode::asText)
                     .contains(alice.uri());
             System.out.printf(
-                    "[interop] jamid harness: registered %d ms, request received %d ms later, confirmed %d ms later%n",
+                    "[interop] jamid %s harness: registered %d ms, request received %d ms later, confirmed %d ms later%n",
+                    JamiPeers.jamidPackageVersion(),
                     (registered - t0) / 1_000_000,
                     (received - registered) / 1_000_000,
                     (confirmed - received) / 1_000_000);
