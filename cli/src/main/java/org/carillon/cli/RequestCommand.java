@@ -9,6 +9,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.carillon.core.account.AccountId;
+import org.carillon.core.contact.OnlineAccount;
 import org.carillon.core.contact.TrustRequest;
 import org.carillon.core.local.LocalAccounts;
 import org.carillon.core.store.LocalAccount;
@@ -101,12 +102,8 @@ final class RequestCommand implements Callable<Integer> {
         }
     }
 
-    @Command(
-            name = "accept",
-            mixinStandardHelpOptions = true,
-            description = "Accept a request: the sender becomes a confirmed contact and every one of its devices"
-                    + " is told.")
-    static final class Accept implements Callable<Integer> {
+    /** Accept or decline: one pending request, answered online so the account's other devices hear of it. */
+    abstract static class Answer implements Callable<Integer> {
         @Spec
         CommandSpec spec;
 
@@ -119,21 +116,39 @@ final class RequestCommand implements Callable<Integer> {
         @Parameters(paramLabel = "ID", description = "The sender's account id.")
         String id;
 
+        abstract CompletableFuture<?> answer(OnlineAccount account, AccountId from);
+
+        abstract String done();
+
         @Override
         public Integer call() throws Exception {
             AccountId from = AccountId.parse(id);
             try (LocalAccounts accounts = options.open()) {
                 LocalAccount a = accounts.select(options.account);
-                requirePending(accounts, a, from);
-                Online.run(
-                        accounts,
-                        a,
-                        network,
-                        spec.commandLine().getErr(),
-                        s -> s.account().accept(from));
-                spec.commandLine().getOut().println("accepted " + from);
+                if (accounts.state(a).request(from).isEmpty()) {
+                    throw new CommandError("no pending trust request from " + from + " (see 'carillon request list')");
+                }
+                Online.run(accounts, a, network, spec.commandLine().getErr(), s -> answer(s.account(), from));
+                spec.commandLine().getOut().println(done() + " " + from);
             }
             return 0;
+        }
+    }
+
+    @Command(
+            name = "accept",
+            mixinStandardHelpOptions = true,
+            description = "Accept a request: the sender becomes a confirmed contact and every one of its devices"
+                    + " is told.")
+    static final class Accept extends Answer {
+        @Override
+        CompletableFuture<?> answer(OnlineAccount account, AccountId from) {
+            return account.accept(from);
+        }
+
+        @Override
+        String done() {
+            return "accepted";
         }
     }
 
@@ -141,40 +156,15 @@ final class RequestCommand implements Callable<Integer> {
             name = "decline",
             mixinStandardHelpOptions = true,
             description = "Decline a request (the sender is not told).")
-    static final class Decline implements Callable<Integer> {
-        @Spec
-        CommandSpec spec;
-
-        @Mixin
-        AccountOptions options;
-
-        @Mixin
-        NetworkOptions network;
-
-        @Parameters(paramLabel = "ID", description = "The sender's account id.")
-        String id;
+    static final class Decline extends Answer {
+        @Override
+        CompletableFuture<?> answer(OnlineAccount account, AccountId from) {
+            return account.decline(from);
+        }
 
         @Override
-        public Integer call() throws Exception {
-            AccountId from = AccountId.parse(id);
-            try (LocalAccounts accounts = options.open()) {
-                LocalAccount a = accounts.select(options.account);
-                requirePending(accounts, a, from);
-                Online.run(
-                        accounts,
-                        a,
-                        network,
-                        spec.commandLine().getErr(),
-                        s -> s.account().decline(from));
-                spec.commandLine().getOut().println("declined " + from);
-            }
-            return 0;
-        }
-    }
-
-    static void requirePending(LocalAccounts accounts, LocalAccount account, AccountId from) {
-        if (accounts.state(account).request(from).isEmpty()) {
-            throw new CommandError("no pending trust request from " + from + " (see 'carillon request list')");
+        String done() {
+            return "declined";
         }
     }
 }

@@ -1,17 +1,11 @@
 package org.carillon.core.interop;
 
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.InputStream;
 import java.net.NetworkInterface;
 import java.net.SocketException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Collections;
 import java.util.List;
-import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.carillon.dht.interop.InteropPeers;
 import org.junit.jupiter.api.Assertions;
@@ -45,7 +39,7 @@ public final class JamiPeers {
         if (!Files.isExecutable(jamid)) {
             missing("jamid not found at " + jamid);
         }
-        if (locate("dbus-daemon").isEmpty()) {
+        if (InteropPeers.locate("dbus-daemon").isEmpty()) {
             missing("dbus-daemon not found on the PATH");
         }
         if (!pythonDbusAvailable()) {
@@ -63,7 +57,7 @@ public final class JamiPeers {
     public static void requirePrivateNetwork() {
         skipOutsideTheirExecution();
         if (!"1".equals(System.getenv(PRIVATE_NETWORK_MARKER))) {
-            unavailable("not inside the private network namespace (run through failsafe as root:"
+            InteropPeers.unavailable("not inside the private network namespace (run through failsafe as root:"
                     + " core/src/test/private-network-jvm/bin/java)");
         }
         List<String> interfaces = interfaceNames();
@@ -88,7 +82,7 @@ public final class JamiPeers {
     /** {@code 13.7.0}-style version of the jami-daemon Debian package, for messages and docs. */
     public static synchronized String jamidPackageVersion() {
         if (jamidVersion == null) {
-            jamidVersion = run(List.of("dpkg-query", "-W", "-f", "${Version}", "jami-daemon"))
+            jamidVersion = InteropPeers.run(List.of("dpkg-query", "-W", "-f", "${Version}", "jami-daemon"))
                     .map(String::strip)
                     .orElse("unknown");
         }
@@ -115,73 +109,17 @@ public final class JamiPeers {
         if (pythonDbus == null) {
             Path python = InteropPeers.SYSTEM_PYTHON;
             pythonDbus = Files.isExecutable(python)
-                    && run(List.of(python.toString(), "-c", "import dbus; from gi.repository import GLib; print('ok')"))
+                    && InteropPeers.run(List.of(
+                                    python.toString(),
+                                    "-c",
+                                    "import dbus; from gi.repository import GLib; print('ok')"))
                             .map(s -> s.strip().endsWith("ok"))
                             .orElse(false);
         }
         return pythonDbus;
     }
 
-    static Optional<Path> locate(String program) {
-        String path = System.getenv().getOrDefault("PATH", "");
-        for (String dir : (path + ":/usr/bin:/bin").split(":")) {
-            if (!dir.isEmpty()) {
-                Path candidate = Path.of(dir, program);
-                if (Files.isRegularFile(candidate) && Files.isExecutable(candidate)) {
-                    return Optional.of(candidate);
-                }
-            }
-        }
-        return Optional.empty();
-    }
-
     private static void missing(String what) {
-        unavailable(what + " (apt-get install " + PACKAGES + ")");
-    }
-
-    private static void unavailable(String message) {
-        if (InteropPeers.interopRequired()) {
-            Assertions.fail("[interop] " + message + "; interop.required=true makes this a failure");
-        }
-        System.err.println("[interop] SKIPPED: " + message);
-        System.err.flush();
-        Assumptions.abort("[interop] " + message);
-    }
-
-    /** A short command (10 s at most); its output if it exited with 0. */
-    private static Optional<String> run(List<String> command) {
-        Process p;
-        try {
-            p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        } catch (IOException e) {
-            return Optional.empty();
-        }
-        try {
-            p.getOutputStream().close();
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            Thread reader = new Thread(() -> {
-                try (InputStream in = p.getInputStream()) {
-                    in.transferTo(out);
-                } catch (IOException e) {
-                    // keep what was read
-                }
-            });
-            reader.setDaemon(true);
-            reader.start();
-            if (!p.waitFor(10, TimeUnit.SECONDS)) {
-                return Optional.empty();
-            }
-            reader.join(2000);
-            return p.exitValue() == 0 ? Optional.of(out.toString(StandardCharsets.UTF_8)) : Optional.empty();
-        } catch (IOException e) {
-            return Optional.empty();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return Optional.empty();
-        } finally {
-            if (p.isAlive()) {
-                p.destroyForcibly();
-            }
-        }
+        InteropPeers.unavailable(what + " (apt-get install " + PACKAGES + ")");
     }
 }

@@ -133,7 +133,8 @@ public final class InteropPeers {
         unavailable(what + " (apt-get install " + debianPackage + ")");
     }
 
-    private static void unavailable(String message) {
+    /** Skips the calling test with a visible notice, or fails it when {@code interop.required} is set. */
+    public static void unavailable(String message) {
         if (interopRequired()) {
             Assertions.fail("[interop] " + message + "; interop.required=true makes this a failure");
         }
@@ -142,7 +143,8 @@ public final class InteropPeers {
         Assumptions.abort("[interop] " + message);
     }
 
-    private static Optional<Path> locate(String program) {
+    /** The executable {@code program} on the PATH (or in /usr/bin, /bin). */
+    public static Optional<Path> locate(String program) {
         String path = System.getenv().getOrDefault("PATH", "");
         for (String dir : (path + ":/usr/bin:/usr/local/bin").split(":")) {
             if (dir.isEmpty()) {
@@ -157,7 +159,8 @@ public final class InteropPeers {
     }
 
     /** Runs a short command (10 s at most); its merged output if it exited with 0. */
-    private static Optional<String> run(List<String> command) {
+    /** Runs a short command (10 s at most): its output when it exited with 0. */
+    public static Optional<String> run(List<String> command) {
         Process p;
         try {
             p = new ProcessBuilder(command).redirectErrorStream(true).start();
