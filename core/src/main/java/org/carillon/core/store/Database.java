@@ -33,6 +33,8 @@ public final class Database implements AutoCloseable {
     public static final int SCHEMA_VERSION = Schema.LATEST;
 
     static final int BUSY_TIMEOUT_MILLIS = 5_000;
+    private static final int SQLITE_BUSY = 5;
+    private static final long BUSY_RETRY_MILLIS = 20;
     private static final byte[] SQLITE_HEADER = "SQLite format 3\0".getBytes(StandardCharsets.US_ASCII);
 
     /**
@@ -70,13 +72,7 @@ public final class Database implements AutoCloseable {
         }
         createOwnerOnlyIfMissing(path);
         checkHeader(path);
-        Connection connection;
-        try {
-            connection = DriverManager.getConnection(
-                    "jdbc:sqlite:" + path, configuration().toProperties());
-        } catch (SQLException e) {
-            throw new IOException("cannot open the database " + path + ": " + e.getMessage(), e);
-        }
+        Connection connection = connect(path);
         Database db = new Database(path, connection);
         try {
             db.migrate();
@@ -84,6 +80,33 @@ public final class Database implements AutoCloseable {
         } catch (IOException | RuntimeException e) {
             db.close();
             throw e;
+        }
+    }
+
+    /**
+     * Opening applies the pragmas, and switching a fresh file to WAL takes a lock that SQLite's
+     * busy timeout does not cover yet: two processes opening a new database at once may see
+     * SQLITE_BUSY there, so that step is retried (within the same busy timeout).
+     */
+    private static Connection connect(Path path) throws IOException {
+        long deadline = System.nanoTime() + BUSY_TIMEOUT_MILLIS * 1_000_000L;
+        while (true) {
+            try {
+                return DriverManager.getConnection(
+                        "jdbc:sqlite:" + path, configuration().toProperties());
+            } catch (SQLException e) {
+                boolean busy = e.getErrorCode() == SQLITE_BUSY
+                        || String.valueOf(e.getMessage()).contains("SQLITE_BUSY");
+                if (!busy || System.nanoTime() > deadline) {
+                    throw new IOException("cannot open the database " + path + ": " + e.getMessage(), e);
+                }
+            }
+            try {
+                Thread.sleep(BUSY_RETRY_MILLIS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while opening the database " + path, e);
+            }
         }
     }
 
