@@ -35,19 +35,9 @@ public final class AccountSession implements AutoCloseable {
 
     /**
      * Starts a node with {@code config}, waits (at most {@code connectTimeout}) until it has
-     * good nodes, then brings the account online. Fails with an {@link IOException} saying which
-     * bootstrap nodes did not answer.
-     */
-    public static AccountSession start(
-            AccountKeys keys, AccountState state, AccountEvents events, DhtConfig config, Duration connectTimeout)
-            throws IOException {
-        return start(keys, state, events, Optional.empty(), config, connectTimeout);
-    }
-
-    /**
-     * As {@link #start(AccountKeys, AccountState, AccountEvents, DhtConfig, Duration)}, also
-     * keeping the account's revocation list on the DHT while online (a type-0 value lives ten
-     * minutes: every device of the account republishes it, as jamid does).
+     * good nodes, then brings the account online, keeping its revocation list (if any) on the
+     * DHT too: a type-0 value lives ten minutes, so every device of the account republishes it
+     * while online, as jamid does. Fails with an {@link IOException} saying what did not answer.
      */
     public static AccountSession start(
             AccountKeys keys,
