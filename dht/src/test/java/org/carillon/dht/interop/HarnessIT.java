@@ -44,8 +44,10 @@ class HarnessIT {
     @BeforeAll
     void startTwoDhtnodes() {
         InteropPeers.requireDhtnode();
-        a = DhtnodeProcess.start(DhtnodeProcess.options().name("A"));
-        b = DhtnodeProcess.start(DhtnodeProcess.options().name("B").bootstrap(a));
+        // no -v: dhtnode's log thread writes into the middle of console lines on the same stdout
+        // ("Listening, token: [2028056"), and this test reads nothing but console lines
+        a = DhtnodeProcess.start(DhtnodeProcess.options().name("A").verbose(false));
+        b = DhtnodeProcess.start(DhtnodeProcess.options().name("B").bootstrap(a).verbose(false));
         b.awaitRoutingTableContains(a.nodeId(), WAIT);
         a.awaitRoutingTableContains(b.nodeId(), WAIT);
     }
