@@ -176,10 +176,6 @@ public final class LocalAccounts implements AutoCloseable {
         return records.devices(account.id());
     }
 
-    public AccountRecords records() {
-        return records;
-    }
-
     @Override
     public void close() {
         database.close();
