@@ -1,0 +1,52 @@
+package org.carillon.cli;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import org.carillon.core.message.Message;
+
+/**
+ * The messages one chat has shown, numbered from 1 in the order they appeared, so that the
+ * user can name one ({@code /edit 3 ...}) and a later status change finds its number again.
+ * Safe to use from the input thread and the threads that deliver events.
+ */
+final class ChatTranscript {
+    private final Map<Integer, Message> byNumber = new HashMap<>();
+    private final Map<Long, Integer> numberOfId = new HashMap<>();
+    private int last;
+
+    /** The message's number: the one it had if shown before (its entry updated), else the next one. */
+    synchronized int number(Message m) {
+        Integer known = numberOfId.get(m.id());
+        int n = known != null ? known : ++last;
+        numberOfId.put(m.id(), n);
+        byNumber.put(n, m);
+        return n;
+    }
+
+    synchronized Optional<Integer> numberOf(long messageId) {
+        return Optional.ofNullable(numberOfId.get(messageId));
+    }
+
+    synchronized Optional<Message> message(int number) {
+        return Optional.ofNullable(byNumber.get(number));
+    }
+
+    /**
+     * The message {@code number} names, when it is one of ours that can still be edited;
+     * throws {@link CommandError} saying why not otherwise.
+     */
+    synchronized Message ownMessage(int number) {
+        Message m = byNumber.get(number);
+        if (m == null) {
+            throw new CommandError("no message [" + number + "] in this chat");
+        }
+        if (!m.outgoing()) {
+            throw new CommandError("[" + number + "] is not your message: only its author can change it");
+        }
+        if (m.deleted()) {
+            throw new CommandError("[" + number + "] is deleted already");
+        }
+        return m;
+    }
+}
