@@ -3,6 +3,7 @@ package org.carillon.cli;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Predicate;
 import org.carillon.core.message.Message;
 
 /**
@@ -30,6 +31,10 @@ final class ChatTranscript {
 
     synchronized Optional<Message> message(int number) {
         return Optional.ofNullable(byNumber.get(number));
+    }
+
+    synchronized int count(Predicate<Message> which) {
+        return (int) byNumber.values().stream().filter(which).count();
     }
 
     /**

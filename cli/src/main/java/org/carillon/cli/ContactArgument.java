@@ -14,7 +14,17 @@ import org.carillon.core.contact.Contact;
 final class ContactArgument {
     private ContactArgument() {}
 
+    /** A contact to write to: active and not blocked. */
     static AccountId resolve(String text, List<Contact> contacts, AccountId self) {
+        return usable(find(text, contacts, self));
+    }
+
+    /** A conversation to read: any contact the account has had, removed or blocked ones too. */
+    static AccountId conversation(String text, List<Contact> contacts, AccountId self) {
+        return find(text, contacts, self).id();
+    }
+
+    private static Contact find(String text, List<Contact> contacts, AccountId self) {
         String given = text == null ? "" : text.strip();
         String hex = given.toLowerCase(Locale.ROOT).replaceFirst("^(jami|ring):", "");
         if (hex.matches("[0-9a-f]{40}")) {
@@ -28,7 +38,7 @@ final class ContactArgument {
                     .orElseThrow(() -> new CommandError(
                             id + " is not a contact of this account (send it a request: carillon contact add " + id
                                     + ")"));
-            return usable(c);
+            return c;
         }
         if (!hex.matches("[0-9a-f]{4,39}")) {
             throw new CommandError("unknown contact '" + given
@@ -44,7 +54,11 @@ final class ContactArgument {
         if (active.size() > 1) {
             throw new CommandError("'" + given + "' matches " + active.size() + " contacts: give more of the id");
         }
-        return usable(active.isEmpty() ? matches.get(0) : active.get(0));
+        if (active.isEmpty() && matches.size() > 1) {
+            throw new CommandError(
+                    "'" + given + "' matches " + matches.size() + " former contacts: give more of the id");
+        }
+        return active.isEmpty() ? matches.get(0) : active.get(0);
     }
 
     private static AccountId usable(Contact c) {

@@ -1,12 +1,9 @@
 package org.carillon.cli;
 
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.PrintWriter;
-import java.io.Reader;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.nio.charset.Charset;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -201,26 +198,6 @@ public final class DhtCommand implements Callable<Integer> {
     @FunctionalInterface
     interface Launcher {
         DhtNode start(DhtConfig config) throws IOException;
-    }
-
-    /** The process's standard input, a seam so that tests can type commands. */
-    interface Stdin {
-        /** True when a user is typing at a terminal (then the console edits lines). */
-        boolean isTerminal();
-
-        Reader reader();
-
-        Stdin SYSTEM = new Stdin() {
-            @Override
-            public boolean isTerminal() {
-                return System.console() != null;
-            }
-
-            @Override
-            public Reader reader() {
-                return new InputStreamReader(System.in, Charset.defaultCharset());
-            }
-        };
     }
 
     @Spec

@@ -21,6 +21,8 @@ import picocli.CommandLine.UnmatchedArgumentException;
             AccountCommand.class,
             ContactCommand.class,
             RequestCommand.class,
+            MessageCommand.class,
+            ChatCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class Main implements Callable<Integer> {

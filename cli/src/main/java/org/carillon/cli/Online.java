@@ -11,6 +11,7 @@ import org.carillon.core.account.AccountKeys;
 import org.carillon.core.contact.AccountEvents;
 import org.carillon.core.local.AccountSession;
 import org.carillon.core.local.LocalAccounts;
+import org.carillon.core.message.MessageEvents;
 import org.carillon.core.store.LocalAccount;
 
 /** Runs one operation with the selected account online, for as long as it takes (bounded by {@code --timeout}). */
@@ -29,22 +30,42 @@ final class Online {
             PrintWriter err,
             Operation<T> operation)
             throws IOException {
-        AccountEvents events = new AccountEvents() {
+        MessageEvents messageEvents = new MessageEvents() {
             @Override
             public void onRefused(String reason) {
-                err.println("refused: " + reason);
-                err.flush();
+                refused(err, reason);
             }
         };
-        return run(accounts, account, network, events, network.timeout, operation);
+        return run(accounts, account, network, refusalsTo(err), messageEvents, network.timeout, operation);
     }
 
-    /** With the account's events going to {@code events}, for at most {@code limit}. */
+    /** Events that only report what was refused, on {@code err}. */
+    static AccountEvents refusalsTo(PrintWriter err) {
+        return new AccountEvents() {
+            @Override
+            public void onRefused(String reason) {
+                refused(err, reason);
+            }
+        };
+    }
+
+    private static void refused(PrintWriter err, String reason) {
+        synchronized (err) {
+            err.println("refused: " + reason);
+            err.flush();
+        }
+    }
+
+    /**
+     * With the account's events going to {@code events} and its messages' to {@code
+     * messageEvents}, for at most {@code limit} once {@code operation} has returned its future.
+     */
     static <T> T run(
             LocalAccounts accounts,
             LocalAccount account,
             NetworkOptions network,
             AccountEvents events,
+            MessageEvents messageEvents,
             Duration limit,
             Operation<T> operation)
             throws IOException {
@@ -52,7 +73,9 @@ final class Online {
         try (AccountSession session = AccountSession.start(
                 keys,
                 accounts.state(account),
+                accounts.messages(account),
                 events,
+                messageEvents,
                 accounts.revocations(account),
                 network.config(),
                 network.timeout)) {

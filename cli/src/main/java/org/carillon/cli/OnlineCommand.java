@@ -13,6 +13,9 @@ import org.carillon.core.contact.Contact;
 import org.carillon.core.contact.PeerDevice;
 import org.carillon.core.contact.TrustRequest;
 import org.carillon.core.local.LocalAccounts;
+import org.carillon.core.message.Message;
+import org.carillon.core.message.MessageEvents;
+import org.carillon.core.message.MessageStatus;
 import org.carillon.core.store.LocalAccount;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -27,7 +30,8 @@ import picocli.CommandLine.Spec;
 @Command(
         name = "online",
         mixinStandardHelpOptions = true,
-        description = "Stay online and print events: requests, confirmations, contacts' devices coming and going.")
+        description = "Stay online and print events: requests, confirmations, contacts' devices coming and going,"
+                + " messages and their status.")
 final class OnlineCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -52,7 +56,8 @@ final class OnlineCommand implements Callable<Integer> {
         try (LocalAccounts accounts = options.open()) {
             LocalAccount a = accounts.select(options.account);
             Duration limit = duration.isZero() ? Duration.ofDays(365_000) : duration.plus(network.timeout);
-            Online.run(accounts, a, network, new Printer(out), limit, s -> {
+            Printer printer = new Printer(out);
+            Online.run(accounts, a, network, printer, printer, limit, s -> {
                 print(
                         out,
                         "online " + a.id() + " device " + s.account().deviceId().shortId());
@@ -75,7 +80,7 @@ final class OnlineCommand implements Callable<Integer> {
     }
 
     /** One line per event, prefixed by the time. */
-    private static final class Printer implements AccountEvents {
+    private static final class Printer implements AccountEvents, MessageEvents {
         private final PrintWriter out;
 
         Printer(PrintWriter out) {
@@ -105,6 +110,32 @@ final class OnlineCommand implements Callable<Integer> {
         @Override
         public void onRefused(String reason) {
             print(out, "refused " + reason);
+        }
+
+        @Override
+        public void onMessage(Message m) {
+            print(
+                    out,
+                    (m.outgoing() ? "message to " : "message from ") + m.peer() + " " + m.idHex() + ": "
+                            + MessageLines.printable(m.body()));
+        }
+
+        @Override
+        public void onStatus(AccountId peer, long messageId, MessageStatus status) {
+            print(out, StatusMarks.word(status) + " " + Long.toUnsignedString(messageId, 16) + " (" + peer + ")");
+        }
+
+        @Override
+        public void onEdited(Message m) {
+            print(
+                    out,
+                    (m.deleted() ? "deleted " : "edited ") + m.idHex() + " (" + m.peer() + ")"
+                            + (m.deleted() ? "" : ": " + MessageLines.printable(m.body())));
+        }
+
+        @Override
+        public void onTyping(AccountId peer, boolean typing) {
+            print(out, (typing ? "typing " : "idle ") + peer);
         }
 
         @Override

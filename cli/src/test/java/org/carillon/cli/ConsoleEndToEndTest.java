@@ -209,8 +209,8 @@ class ConsoleEndToEndTest {
         return CliRun.carillon(new DhtCommand(DhtCommand.RUNNER, stdin(new StringReader(stdin))), all);
     }
 
-    static DhtCommand.Stdin stdin(Reader reader) {
-        return new DhtCommand.Stdin() {
+    static Stdin stdin(Reader reader) {
+        return new Stdin() {
             @Override
             public boolean isTerminal() {
                 return false;

@@ -55,6 +55,15 @@ class ContactArgumentTest {
     }
 
     @Test
+    void aConversationWithARemovedOrBlockedContactCanStillBeRead() {
+        assertThat(ContactArgument.conversation("6060", CONTACTS, SELF)).isEqualTo(GONE);
+        assertThat(ContactArgument.conversation(EVE.hex(), CONTACTS, SELF)).isEqualTo(EVE);
+        assertThatThrownBy(
+                        () -> ContactArgument.conversation("0123456789abcdef0123456789abcdef01234567", CONTACTS, SELF))
+                .hasMessageContaining("is not a contact of this account");
+    }
+
+    @Test
     void aContactThatHasNotAcceptedGetsAWarning() {
         assertThat(ContactArgument.warning(CONTACTS, CAROL))
                 .hasValueSatisfying(w -> assertThat(w).contains("has not accepted"));

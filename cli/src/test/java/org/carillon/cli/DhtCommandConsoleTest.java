@@ -179,7 +179,7 @@ class DhtCommandConsoleTest {
         assertThat(run.out().lines()).allMatch(l -> l.length() <= 80);
     }
 
-    private static DhtCommand.Stdin stdin(Reader reader) {
+    private static Stdin stdin(Reader reader) {
         return ConsoleEndToEndTest.stdin(reader);
     }
 }
