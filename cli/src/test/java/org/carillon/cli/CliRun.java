@@ -17,6 +17,21 @@ record CliRun(int exitCode, String out, String err) {
         return carillon(dht, new StringWriter(), new StringWriter(), args);
     }
 
+    /** With {@code stdin} as the standard input of the commands that read it ({@code message send --stdin}, {@code chat}). */
+    static CliRun carillon(Stdin stdin, StringWriter out, String... args) {
+        IFactory factory = new IFactory() {
+            @Override
+            public <K> K create(Class<K> cls) throws Exception {
+                try {
+                    return cls.getDeclaredConstructor(Stdin.class).newInstance(stdin);
+                } catch (NoSuchMethodException readsNoStdin) {
+                    return CommandLine.defaultFactory().create(cls);
+                }
+            }
+        };
+        return execute(factory, out, new StringWriter(), args);
+    }
+
     /** With the writers given, so that a test can watch the output while the command runs. */
     static CliRun carillon(DhtCommand dht, StringWriter out, StringWriter err, String... args) {
         IFactory factory = new IFactory() {
@@ -27,6 +42,10 @@ record CliRun(int exitCode, String out, String err) {
                         : CommandLine.defaultFactory().create(cls);
             }
         };
+        return execute(factory, out, err, args);
+    }
+
+    private static CliRun execute(IFactory factory, StringWriter out, StringWriter err, String... args) {
         CommandLine cli = Main.commandLine(factory);
         cli.setOut(new PrintWriter(out, true));
         cli.setErr(new PrintWriter(err, true));
