@@ -46,7 +46,11 @@ final class TerminalChatScreen implements ChatScreen {
 
     /** {@code onEdit} hears, after every key that changed the line, whether the line is now empty. */
     static TerminalChatScreen open(String prompt, Consumer<Boolean> onEdit) throws IOException {
-        Terminal terminal = TerminalBuilder.builder().system(true).build();
+        return on(TerminalBuilder.builder().system(true).build(), prompt, onEdit);
+    }
+
+    /** On a given terminal (tests give one on pipes); closing the screen closes it. */
+    static TerminalChatScreen on(Terminal terminal, String prompt, Consumer<Boolean> onEdit) {
         LineReaderImpl reader = (LineReaderImpl) LineReaderBuilder.builder()
                 .terminal(terminal)
                 .appName("carillon chat")
