@@ -89,7 +89,7 @@ final class Chat implements MessageEvents, AutoCloseable {
                 Message m = transcript.ownMessage(delete.number());
                 show(messenger.delete(peer, m.id()));
             }
-        } catch (IllegalArgumentException | IllegalStateException e) {
+        } catch (CommandError | IllegalArgumentException | IllegalStateException e) {
             screen.show(error(e.getMessage()));
         }
         return true;

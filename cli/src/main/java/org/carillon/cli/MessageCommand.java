@@ -139,7 +139,7 @@ final class MessageCommand implements Callable<Integer> {
                 }
                 try {
                     report.accepted(messenger.send(peer, MessageText.check(line, Messenger.MAX_TEXT_BYTES)));
-                } catch (IllegalArgumentException e) {
+                } catch (CommandError | IllegalArgumentException e) {
                     err.println("line " + number + ": " + e.getMessage());
                     err.flush();
                     refused++;

@@ -171,13 +171,16 @@ class MessageCommandEndToEndTest {
         for (int i = 1; i <= 12; i++) {
             lines.append("line ").append(i).append("\n\n");
         }
+        lines.append("x".repeat(org.carillon.core.message.Messenger.MAX_TEXT_BYTES + 1))
+                .append("\n");
         StringWriter out = new StringWriter();
         CliRun sent = carillon(
                 stdin(new StringReader(lines.toString())),
                 out,
                 args("alice", "message", "send", "--stdin", bob, "--timeout", "3s")
                         .toArray(String[]::new));
-        assertThat(sent.exitCode()).isZero();
+        assertThat(sent.exitCode()).as("a line was refused").isEqualTo(1);
+        assertThat(sent.err()).contains("line 25: the message is too large");
         assertThat(count(sent.out(), "accepted ")).isEqualTo(12);
 
         CliRun newest = as("alice", "message", "list", bob, "--limit", "5");
