@@ -10,8 +10,10 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.stream.Collectors;
 import org.carillon.core.account.AccountId;
 import org.carillon.core.account.DeviceId;
 import org.carillon.core.contact.PeerDevice;
@@ -38,6 +40,12 @@ public final class SqliteMessageStore implements MessageStore {
                     + " attempts";
     /** The statuses {@code messages_not_read} holds; a query repeats this text so SQLite uses that index. */
     private static final String NOT_READ = "status NOT IN ('READ', 'FAILED')";
+
+    /** The statuses that {@link MessageStatus#canBecome} READ, as an SQL list. */
+    private static final String BECOME_READ = Arrays.stream(MessageStatus.values())
+            .filter(status -> status.canBecome(MessageStatus.READ))
+            .map(status -> "'" + status.name() + "'")
+            .collect(Collectors.joining(", "));
 
     private final Database db;
     private final AccountId account;
@@ -135,32 +143,31 @@ public final class SqliteMessageStore implements MessageStore {
 
     @Override
     public List<Message> markReadUpTo(AccountId peer, boolean outgoing, Message upTo) {
+        // the same condition selects the messages to return, then updates them all at once
+        String which = " WHERE account_id = ? AND peer_id = ? AND outgoing = ? AND " + NOT_READ + " AND status IN ("
+                + BECOME_READ + ") AND (sent_ms, seq, id_order) <= (?, ?, ?)";
         return db.inTransaction(c -> {
-            List<Message> candidates;
-            try (PreparedStatement s = c.prepareStatement("SELECT " + COLUMNS + " FROM messages"
-                    + " WHERE account_id = ? AND peer_id = ? AND outgoing = ? AND " + NOT_READ
-                    + " AND (sent_ms, seq, id_order) <= (?, ?, ?) ORDER BY sent_ms, seq, id_order")) {
-                s.setString(1, account.hex());
-                s.setString(2, peer.hex());
-                s.setInt(3, outgoing ? 1 : 0);
-                setOrder(s, 4, upTo);
-                candidates = messages(s);
-            }
             List<Message> read = new ArrayList<>();
             try (PreparedStatement s = c.prepareStatement(
-                    "UPDATE messages SET status = 'READ' WHERE account_id = ? AND peer_id = ? AND id = ?")) {
-                for (Message m : candidates) {
-                    if (m.status().canBecome(MessageStatus.READ)) {
-                        s.setString(1, account.hex());
-                        s.setString(2, peer.hex());
-                        s.setLong(3, m.id());
-                        s.executeUpdate();
-                        read.add(m.withStatus(MessageStatus.READ));
-                    }
+                    "SELECT " + COLUMNS + " FROM messages" + which + " ORDER BY sent_ms, seq, id_order")) {
+                bindUpTo(s, peer, outgoing, upTo);
+                for (Message m : messages(s)) {
+                    read.add(m.withStatus(MessageStatus.READ));
                 }
+            }
+            try (PreparedStatement s = c.prepareStatement("UPDATE messages SET status = 'READ'" + which)) {
+                bindUpTo(s, peer, outgoing, upTo);
+                s.executeUpdate();
             }
             return read;
         });
+    }
+
+    private void bindUpTo(PreparedStatement s, AccountId peer, boolean outgoing, Message upTo) throws SQLException {
+        s.setString(1, account.hex());
+        s.setString(2, peer.hex());
+        s.setInt(3, outgoing ? 1 : 0);
+        setOrder(s, 4, upTo);
     }
 
     @Override

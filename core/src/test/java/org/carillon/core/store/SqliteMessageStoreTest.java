@@ -567,7 +567,9 @@ class SqliteMessageStoreTest {
                 .contains("messages_in_order")
                 .doesNotContain("TEMP B-TREE");
         assertThat(plan("SELECT id FROM messages WHERE account_id = 'x' AND peer_id = 'y' AND outgoing = 0"
-                        + " AND status NOT IN ('READ', 'FAILED') AND (sent_ms, seq, id_order) <= (1, 2, 3)"
+                        + " AND status NOT IN ('READ', 'FAILED')"
+                        + " AND status IN ('SENDING', 'SENT', 'DELIVERED', 'RECEIVED')"
+                        + " AND (sent_ms, seq, id_order) <= (1, 2, 3)"
                         + " ORDER BY sent_ms, seq, id_order"))
                 .contains("messages_not_read")
                 .doesNotContain("TEMP B-TREE");
