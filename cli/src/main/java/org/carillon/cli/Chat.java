@@ -112,6 +112,30 @@ final class Chat implements MessageEvents, AutoCloseable {
         }
     }
 
+    /**
+     * After {@code /quit}: stays (at most {@code linger}) until everything this device owes is
+     * acknowledged, so that what was just typed, edited or read is on the DHT before the
+     * process ends; whatever is still owed then is sent by the next command that goes online.
+     */
+    void leave(java.time.Duration linger) {
+        typing.onLineDone().ifPresent(this::tellTyping);
+        Messenger m;
+        synchronized (this) {
+            m = messenger;
+        }
+        long deadline = System.nanoTime() + linger.toNanos();
+        if (m != null && m.owedDeliveries() > 0) {
+            screen.show(note("sending what is not acknowledged yet (at most " + linger.toSeconds() + " s)…"));
+        }
+        try {
+            while (m != null && m.owedDeliveries() > 0 && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt(); // leave now
+        }
+    }
+
     /** How many of our messages shown in this chat are not delivered yet. */
     int undelivered() {
         return transcript.count(

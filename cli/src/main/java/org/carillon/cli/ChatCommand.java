@@ -1,6 +1,7 @@
 package org.carillon.cli;
 
 import java.io.PrintWriter;
+import java.time.Duration;
 import java.time.ZoneId;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -28,6 +29,9 @@ import picocli.CommandLine.Spec;
         })
 final class ChatCommand implements Callable<Integer> {
     static final String PROMPT = "> ";
+
+    /** How long the chat may stay after /quit for what it sent to be acknowledged. */
+    static final Duration LINGER = Duration.ofSeconds(5);
 
     @Spec
     CommandSpec spec;
@@ -98,6 +102,7 @@ final class ChatCommand implements Callable<Integer> {
                 while ((line = screen.readLine()) != null && chat.handle(line)) {
                     // one line at a time; events are shown meanwhile
                 }
+                chat.leave(LINGER);
                 return CompletableFuture.completedFuture(null);
             });
             return chat.undelivered();

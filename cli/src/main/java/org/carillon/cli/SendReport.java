@@ -66,18 +66,30 @@ final class SendReport implements MessageEvents {
                 .count();
     }
 
-    /** Completes when every accepted message is delivered. */
-    synchronized CompletableFuture<Void> delivered(Messenger messenger, AccountId peer) {
-        return CompletableFuture.allOf(
-                told.keySet().stream().map(id -> messenger.delivered(peer, id)).toArray(CompletableFuture[]::new));
+    /**
+     * Completes when every accepted message is delivered or has failed. Called without holding
+     * our lock: the messenger tells us of changes while holding its own.
+     */
+    CompletableFuture<Void> delivered(Messenger messenger, AccountId peer) {
+        List<Long> ids;
+        synchronized (this) {
+            ids = List.copyOf(told.keySet());
+        }
+        return settled(ids.stream().map(id -> messenger.delivered(peer, id)).toList());
     }
 
-    /** Completes when every outgoing message of {@code messages} that is still on its way is delivered. */
+    /** Completes when every outgoing message of {@code messages} that is still on its way is delivered or failed. */
     static CompletableFuture<Void> owed(Messenger messenger, List<Message> messages) {
-        return CompletableFuture.allOf(messages.stream()
+        return settled(messages.stream()
                 .filter(m -> m.outgoing() && (m.status() == MessageStatus.SENDING || m.status() == MessageStatus.SENT))
                 .map(m -> messenger.delivered(m.peer(), m.id()))
-                .toArray(CompletableFuture[]::new));
+                .toList());
+    }
+
+    /** A failed message is settled too: waiting longer would not change it. */
+    private static CompletableFuture<Void> settled(List<CompletableFuture<Void>> deliveries) {
+        return CompletableFuture.allOf(
+                deliveries.stream().map(f -> f.exceptionally(failed -> null)).toArray(CompletableFuture[]::new));
     }
 
     private void print(String what, long id) {
