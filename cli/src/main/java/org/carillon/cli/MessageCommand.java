@@ -208,11 +208,14 @@ final class MessageCommand implements Callable<Integer> {
                 MessageStore store = accounts.messages(a);
                 Optional<Message> start = before == null ? Optional.empty() : Optional.of(message(store, peer, before));
                 if (sync) {
+                    PrintWriter err = spec.commandLine().getErr();
                     Online.run(
                             accounts,
                             a,
                             network,
-                            spec.commandLine().getErr(),
+                            Online.refusalsTo(err),
+                            Online.messageRefusalsTo(err),
+                            network.timeout.plus(wait),
                             s -> s.account()
                                     .checkInbox()
                                     .thenCompose(

@@ -30,13 +30,17 @@ final class Online {
             PrintWriter err,
             Operation<T> operation)
             throws IOException {
-        MessageEvents messageEvents = new MessageEvents() {
+        return run(accounts, account, network, refusalsTo(err), messageRefusalsTo(err), network.timeout, operation);
+    }
+
+    /** Message events that only report what was refused, on {@code err}. */
+    static MessageEvents messageRefusalsTo(PrintWriter err) {
+        return new MessageEvents() {
             @Override
             public void onRefused(String reason) {
                 refused(err, reason);
             }
         };
-        return run(accounts, account, network, refusalsTo(err), messageEvents, network.timeout, operation);
     }
 
     /** Events that only report what was refused, on {@code err}. */
