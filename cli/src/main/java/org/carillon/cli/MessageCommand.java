@@ -105,7 +105,9 @@ final class MessageCommand implements Callable<Integer> {
                 AccountId peer = ContactArgument.resolve(contact, contacts, a.id());
                 ContactArgument.warning(contacts, peer).ifPresent(err::println);
                 SendReport report = new SendReport(out);
-                int refused = Online.run(accounts, a, network, Online.refusalsTo(err), report, network.timeout, s -> {
+                // the wait for delivery ends by itself after --timeout: the session's limit is only a backstop
+                Duration backstop = network.timeout.plus(Duration.ofSeconds(10));
+                int refused = Online.run(accounts, a, network, Online.refusalsTo(err), report, backstop, s -> {
                     Messenger messenger = s.messenger();
                     int bad = fromStdin ? sendLines(messenger, peer, report, err) : 0;
                     if (text != null) {
