@@ -472,9 +472,9 @@ public final class Messenger implements AutoCloseable {
             setStatus(p.peer(), p.messageId(), MessageStatus.SENT);
         }
         if (owed.containsKey(key)) {
+            // the next time is not stored: after a restart every owed delivery is published at once
             owed.put(key, p);
             due.add(p);
-            store.reschedule(p);
         }
         reschedule();
     }
