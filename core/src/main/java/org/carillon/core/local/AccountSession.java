@@ -34,12 +34,19 @@ public final class AccountSession implements AutoCloseable {
     private final OnlineAccount account;
     private final Messenger messenger;
     private final WallClockScheduler timers;
+    private final boolean ownsRunner;
 
-    private AccountSession(DhtRunner runner, OnlineAccount account, Messenger messenger, WallClockScheduler timers) {
+    private AccountSession(
+            DhtRunner runner,
+            OnlineAccount account,
+            Messenger messenger,
+            WallClockScheduler timers,
+            boolean ownsRunner) {
         this.runner = runner;
         this.account = account;
         this.messenger = messenger;
         this.timers = timers;
+        this.ownsRunner = ownsRunner;
     }
 
     /**
@@ -61,34 +68,65 @@ public final class AccountSession implements AutoCloseable {
         DhtRunner runner = DhtRunner.start(config);
         try {
             awaitConnected(runner, config, connectTimeout);
-            SecureRandom random = new SecureRandom();
-            SecureDht dht = new SecureDht(runner, keys.device(), random);
-            OnlineAccount account = new OnlineAccount(keys, dht, state, events, System::currentTimeMillis, random);
-            WallClockScheduler timers = new WallClockScheduler();
-            Messenger messenger =
-                    new Messenger(account, dht, messages, messageEvents, timers, random, MessagePolicy.DEFAULT);
-            messenger.start();
-            revocations.ifPresent(crl -> runner.put(keys.accountId().hash(), Revocations.toValue(crl), true));
-            try {
-                account.start().get(connectTimeout.toMillis(), TimeUnit.MILLISECONDS);
-            } catch (TimeoutException e) {
-                closeAll(messenger, account, timers);
-                throw new IOException(
-                        "the DHT did not store this device's announcement within " + connectTimeout.toSeconds() + " s");
-            } catch (ExecutionException e) {
-                closeAll(messenger, account, timers);
-                throw new IOException(
-                        "could not announce this device: " + e.getCause().getMessage(), e);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                closeAll(messenger, account, timers);
-                throw new IOException("interrupted while announcing this device", e);
-            }
-            return new AccountSession(runner, account, messenger, timers);
+            return online(runner, true, keys, state, events, messages, messageEvents, revocations, connectTimeout);
         } catch (IOException | RuntimeException e) {
             runner.close();
             throw e;
         }
+    }
+
+    /**
+     * Brings the account online on a node that is running already (the daemon's, shared by its
+     * accounts); closing the session leaves that node running.
+     */
+    public static AccountSession on(
+            DhtRunner runner,
+            AccountKeys keys,
+            AccountState state,
+            AccountEvents events,
+            MessageStore messages,
+            MessageEvents messageEvents,
+            Optional<X509CRL> revocations,
+            Duration announceTimeout)
+            throws IOException {
+        return online(runner, false, keys, state, events, messages, messageEvents, revocations, announceTimeout);
+    }
+
+    private static AccountSession online(
+            DhtRunner runner,
+            boolean ownsRunner,
+            AccountKeys keys,
+            AccountState state,
+            AccountEvents events,
+            MessageStore messages,
+            MessageEvents messageEvents,
+            Optional<X509CRL> revocations,
+            Duration connectTimeout)
+            throws IOException {
+        SecureRandom random = new SecureRandom();
+        SecureDht dht = new SecureDht(runner, keys.device(), random);
+        OnlineAccount account = new OnlineAccount(keys, dht, state, events, System::currentTimeMillis, random);
+        WallClockScheduler timers = new WallClockScheduler();
+        Messenger messenger =
+                new Messenger(account, dht, messages, messageEvents, timers, random, MessagePolicy.DEFAULT);
+        messenger.start();
+        revocations.ifPresent(crl -> runner.put(keys.accountId().hash(), Revocations.toValue(crl), true));
+        try {
+            account.start().get(connectTimeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            closeAll(messenger, account, timers);
+            throw new IOException(
+                    "the DHT did not store this device's announcement within " + connectTimeout.toSeconds() + " s");
+        } catch (ExecutionException e) {
+            closeAll(messenger, account, timers);
+            throw new IOException(
+                    "could not announce this device: " + e.getCause().getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            closeAll(messenger, account, timers);
+            throw new IOException("interrupted while announcing this device", e);
+        }
+        return new AccountSession(runner, account, messenger, timers, ownsRunner);
     }
 
     private static void awaitConnected(DhtRunner runner, DhtConfig config, Duration timeout) throws IOException {
@@ -122,7 +160,9 @@ public final class AccountSession implements AutoCloseable {
     @Override
     public void close() {
         closeAll(messenger, account, timers);
-        runner.close();
+        if (ownsRunner) {
+            runner.close();
+        }
     }
 
     private static void closeAll(Messenger messenger, OnlineAccount account, WallClockScheduler timers) {
