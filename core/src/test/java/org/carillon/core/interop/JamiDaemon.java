@@ -249,10 +249,34 @@ public final class JamiDaemon implements AutoCloseable {
         return awaitRegistered(localId, timeout);
     }
 
+    /**
+     * Takes the account off the DHT and waits until jamid says it is unregistered ({@code
+     * active} false), or puts it back and waits until it is registered again.
+     */
+    public void setAccountActive(Account account, boolean active, Duration timeout) {
+        long since = nowMillis();
+        call("setAccountActive", Map.of("account", account.localId(), "active", active));
+        if (active) {
+            awaitRegistered(account.localId(), since, timeout);
+        } else {
+            awaitEvent(
+                    "registrationStateChanged",
+                    e -> e.atMillis() >= since
+                            && e.arg(0).equals(account.localId())
+                            && e.arg(1).equals("UNREGISTERED"),
+                    timeout);
+        }
+    }
+
     private Account awaitRegistered(String localId, Duration timeout) {
+        return awaitRegistered(localId, 0, timeout);
+    }
+
+    private Account awaitRegistered(String localId, long sinceMillis, Duration timeout) {
         Event registered = awaitEvent(
                 "registrationStateChanged",
-                e -> e.arg(0).equals(localId)
+                e -> e.atMillis() >= sinceMillis
+                        && e.arg(0).equals(localId)
                         && !e.arg(1).equals("INITIALIZING")
                         && !e.arg(1).equals("UNREGISTERED")
                         && !e.arg(1).equals("TRYING"),

@@ -178,6 +178,12 @@ class Driver:
         return bool(self.cfg.setMessageDisplayed(r["account"], r["conversation"], r["message"],
                                                  int(r.get("status", 3)), timeout=CALL_TIMEOUT))
 
+    def setAccountActive(self, r):
+        """Takes the account off the DHT (False) or back on (True), as a client does when the
+        user disables it; registrationStateChanged tells when it is done."""
+        self.cfg.setAccountActive(r["account"], bool(r["active"]), timeout=CALL_TIMEOUT)
+        return True
+
     def removeAccount(self, r):
         self.cfg.removeAccount(r["account"], timeout=CALL_TIMEOUT)
         return True
