@@ -141,14 +141,14 @@ public final class DeviceDirectory {
     }
 
     /** Who signed a value: the device, or why it is not trusted. */
-    record Verdict(Optional<PeerDevice> device, String refusal) {}
+    public record Verdict(Optional<PeerDevice> device, String refusal) {}
 
     /**
      * Who signed a value: the device with key id {@code deviceKeyId}, checked to belong to an
      * account (Jami's {@code foundPeerDevice}) and not revoked by it. Fails when no chain is
      * found for the key.
      */
-    CompletableFuture<Verdict> authenticate(InfoHash deviceKeyId) {
+    public CompletableFuture<Verdict> authenticate(InfoHash deviceKeyId) {
         return chainOf(deviceKeyId).thenCompose(chain -> {
             Optional<AccountId> account = DeviceChains.accountOf(chain);
             if (account.isEmpty()) {
@@ -178,6 +178,11 @@ public final class DeviceDirectory {
         return isRevoked(account, device.chain())
                 ? new Verdict(Optional.empty(), "device " + device.id() + " is revoked by account " + account)
                 : new Verdict(Optional.of(device), "");
+    }
+
+    /** Adds a device met before (a chain checked then, kept by the caller) to the cache, so it needs no lookup. */
+    public synchronized void remember(PeerDevice device) {
+        chains.putIfAbsent(device.id().shortId(), device.chain());
     }
 
     /** The chain already fetched for this device key, if any. */

@@ -15,7 +15,9 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 import java.util.function.LongSupplier;
 import java.util.random.RandomGenerator;
 import org.carillon.core.account.AccountId;
@@ -57,7 +59,8 @@ public final class OnlineAccount implements AutoCloseable {
     private final AccountKeys keys;
     private final SecureDht dht;
     private final AccountState state;
-    private final AccountEvents events;
+    private final Broadcast events = new Broadcast();
+    private final Map<Integer, Function<Value, CompletableFuture<Void>>> inboxHandlers = new HashMap<>();
     private final LongSupplier nowMillis;
     private final RandomGenerator random;
     private final DeviceDirectory directory;
@@ -111,7 +114,9 @@ public final class OnlineAccount implements AutoCloseable {
         this.keys = keys;
         this.dht = dht;
         this.state = state;
-        this.events = events == null ? new AccountEvents() {} : events;
+        if (events != null) {
+            this.events.listeners.add(events);
+        }
         this.nowMillis = nowMillis;
         this.random = random;
         this.directory = new DeviceDirectory(dht, nowMillis);
@@ -135,6 +140,28 @@ public final class OnlineAccount implements AutoCloseable {
 
     public DeviceDirectory directory() {
         return directory;
+    }
+
+    /** Tells {@code listener} too what happens to this account, from now on. */
+    public void subscribe(AccountEvents listener) {
+        events.listeners.add(listener);
+    }
+
+    /**
+     * Hands the values of {@code type} arriving at our inbox to {@code handler} (already
+     * decrypted and verified by the SecureDht), instead of refusing them; {@link #checkInbox}
+     * waits for the futures it returns. Set before {@link #start}.
+     */
+    public synchronized void handleInbox(int type, Function<Value, CompletableFuture<Void>> handler) {
+        if (type == TRUST_REQUEST_TYPE || type == DEVICE_SYNC_TYPE || started) {
+            throw new IllegalStateException("type " + type + " is handled here, or the account runs already");
+        }
+        inboxHandlers.put(type, handler);
+    }
+
+    /** The contact with this id, if we know it (active, removed or blocked). */
+    public synchronized Optional<Contact> contact(AccountId id) {
+        return state.contact(id);
     }
 
     /**
@@ -410,6 +437,13 @@ public final class OnlineAccount implements AutoCloseable {
     }
 
     private CompletableFuture<Void> handleInboxValue(Value v) {
+        Function<Value, CompletableFuture<Void>> handler;
+        synchronized (this) {
+            handler = inboxHandlers.get(v.type());
+        }
+        if (handler != null) {
+            return handler.apply(v);
+        }
         if (!v.isSigned() || !deviceId.shortId().equals(v.recipient())) {
             refuse("not-encrypted", "value " + hex(v.id()) + " in our inbox was not encrypted to this device");
             return DONE;
@@ -770,6 +804,61 @@ public final class OnlineAccount implements AutoCloseable {
             t = t.getCause();
         }
         return t.getMessage();
+    }
+
+    /** Hands every event to each listener in turn; one that throws does not keep the others from hearing it. */
+    private static final class Broadcast implements AccountEvents {
+        final List<AccountEvents> listeners = new CopyOnWriteArrayList<>();
+
+        private void each(java.util.function.Consumer<AccountEvents> event) {
+            for (AccountEvents l : listeners) {
+                try {
+                    event.accept(l);
+                } catch (RuntimeException e) {
+                    LOG.warn("an account listener failed: {}", e.toString(), e);
+                }
+            }
+        }
+
+        @Override
+        public void onTrustRequest(TrustRequest request) {
+            each(l -> l.onTrustRequest(request));
+        }
+
+        @Override
+        public void onContactAdded(Contact contact) {
+            each(l -> l.onContactAdded(contact));
+        }
+
+        @Override
+        public void onContactConfirmed(Contact contact) {
+            each(l -> l.onContactConfirmed(contact));
+        }
+
+        @Override
+        public void onContactRemoved(AccountId contact) {
+            each(l -> l.onContactRemoved(contact));
+        }
+
+        @Override
+        public void onPresence(AccountId contact, DeviceId device, boolean online) {
+            each(l -> l.onPresence(contact, device, online));
+        }
+
+        @Override
+        public void onRefused(String reason) {
+            each(l -> l.onRefused(reason));
+        }
+
+        @Override
+        public void onOwnDevice(PeerDevice device) {
+            each(l -> l.onOwnDevice(device));
+        }
+
+        @Override
+        public void onSynced(DeviceId from) {
+            each(l -> l.onSynced(from));
+        }
     }
 
     private static void quietly(Runnable r) {

@@ -10,7 +10,7 @@ import org.carillon.dht.InfoHash;
  * bounded (the least recently heard is forgotten first), so a flood of fresh keys cannot grow
  * it without limit.
  */
-final class SenderRateLimit {
+public final class SenderRateLimit {
     private static final int MAX_SENDERS = 4096;
 
     private final int max;
@@ -22,13 +22,13 @@ final class SenderRateLimit {
         }
     };
 
-    SenderRateLimit(int max, long windowMillis) {
+    public SenderRateLimit(int max, long windowMillis) {
         this.max = max;
         this.windowMillis = windowMillis;
     }
 
     /** Counts one message from {@code sender} at {@code nowMillis}; false when over the limit. */
-    synchronized boolean allow(InfoHash sender, long nowMillis) {
+    public synchronized boolean allow(InfoHash sender, long nowMillis) {
         ArrayDeque<Long> times = recent.computeIfAbsent(sender, k -> new ArrayDeque<>());
         while (!times.isEmpty() && nowMillis - times.peekFirst() >= windowMillis) {
             times.pollFirst();

@@ -5,7 +5,9 @@
  *
  * <pre>
  * carillon.db              SQLite (WAL, synchronous=FULL, foreign keys): accounts, devices,
- *                          contacts, trust_requests, handled_values, account_settings, settings
+ *                          contacts, trust_requests, handled_values, account_settings, settings;
+ *                          messages (with message_text, its FTS5 index), pending_deliveries,
+ *                          contact_devices
  * accounts/&lt;account id&gt;/  KeyFiles: ca.crt [ca.pem] account.crt account.pem
  *                          device.crt device.pem eth.pem
  * </pre>
@@ -13,7 +15,7 @@
  * <p>Crash safety: every database change is a transaction ({@link
  * org.carillon.core.store.Database#inTransaction}), schema migrations included, each with the
  * {@code user_version} it sets; a key save replaces the whole set of files or nothing ({@link
- * org.carillon.core.store.KeyFiles}). {@code StoreCrashIT} kills writers of both with SIGKILL at
- * random moments and checks what is left.
+ * org.carillon.core.store.KeyFiles}). {@code StoreCrashIT} kills writers of both (and of
+ * messages with their deliveries) with SIGKILL at random moments and checks what is left.
  */
 package org.carillon.core.store;

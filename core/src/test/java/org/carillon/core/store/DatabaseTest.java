@@ -28,7 +28,7 @@ class DatabaseTest {
     void anEmptyFileIsMigratedToTheLatestSchema() throws Exception {
         Path file = tmp.resolve("carillon.db");
         try (Database db = Database.open(file)) {
-            assertThat(db.schemaVersion()).isEqualTo(Database.SCHEMA_VERSION).isEqualTo(1);
+            assertThat(db.schemaVersion()).isEqualTo(Database.SCHEMA_VERSION).isEqualTo(2);
             assertThat(tables(db))
                     .containsExactlyInAnyOrder(
                             "accounts",
@@ -37,7 +37,16 @@ class DatabaseTest {
                             "trust_requests",
                             "handled_values",
                             "account_settings",
-                            "settings");
+                            "settings",
+                            "messages",
+                            "pending_deliveries",
+                            "contact_devices",
+                            // the full-text index and FTS5's tables behind it
+                            "message_text",
+                            "message_text_data",
+                            "message_text_idx",
+                            "message_text_docsize",
+                            "message_text_config");
             assertThat(pragma(db, "journal_mode")).isEqualTo("wal");
             assertThat(pragma(db, "synchronous")).isEqualTo("2"); // FULL
             assertThat(pragma(db, "foreign_keys")).isEqualTo("1");

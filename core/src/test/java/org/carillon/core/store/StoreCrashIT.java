@@ -72,6 +72,57 @@ class StoreCrashIT {
     }
 
     @Test
+    void killingAWriterInTheMiddleOfAcceptLeavesTheMessageWithAllItsDeliveriesOrNothing() throws Exception {
+        Path file = tmp.resolve("carillon.db");
+        long messagesBefore = 0;
+        for (int round = 0; round < 5; round++) {
+            long acknowledged = start(true, "messages", file.toString()).killAtRandom(400);
+
+            try (Database db = Database.open(file)) {
+                assertThat(db.integrityCheck()).isEqualTo("ok");
+                long messages = count(db, "SELECT count(*) FROM messages");
+                long incomplete = count(
+                        db,
+                        "SELECT count(*) FROM messages m WHERE (SELECT count(*) FROM pending_deliveries p"
+                                + " WHERE p.account_id = m.account_id AND p.message_id = m.id) <> "
+                                + CrashingWriter.DELIVERIES_PER_MESSAGE);
+                long orphans = count(
+                        db,
+                        "SELECT count(*) FROM pending_deliveries p WHERE NOT EXISTS (SELECT 1 FROM messages m"
+                                + " WHERE m.account_id = p.account_id AND m.id = p.message_id)");
+                long indexed = count(db, "SELECT count(*) FROM message_text WHERE message_text MATCH 'crash'");
+                assertThat(incomplete)
+                        .as("round %d: messages missing deliveries", round)
+                        .isZero();
+                assertThat(orphans)
+                        .as("round %d: deliveries without their message", round)
+                        .isZero();
+                assertThat(indexed)
+                        .as("round %d: messages in the search index", round)
+                        .isEqualTo(messages);
+                db.inTransaction(c -> {
+                    try (Statement s = c.createStatement()) {
+                        s.execute("INSERT INTO message_text (message_text, rank) VALUES ('integrity-check', 1)");
+                    }
+                    return null;
+                });
+                assertThat(new SqliteMessageStore(db, CrashingWriter.OWNER).lastSequence(CrashingWriter.AUTHOR))
+                        .as("round %d: numbered without gaps", round)
+                        .isEqualTo(messages);
+                assertThat(messages)
+                        .as("round %d: every accept the child saw return is there", round)
+                        .isGreaterThanOrEqualTo(acknowledged)
+                        .isGreaterThanOrEqualTo(messagesBefore);
+                System.out.printf(
+                        "[crash] accept round %d: killed after %d acknowledged accepts, %d whole messages on disk%n",
+                        round, acknowledged, messages);
+                messagesBefore = messages;
+            }
+        }
+        assertThat(messagesBefore).as("the children wrote something").isPositive();
+    }
+
+    @Test
     void killingAKeySaveLeavesTheOldSetOrTheNewOneWhole() throws Exception {
         Path a = tmp.resolve("a");
         Path b = tmp.resolve("b");

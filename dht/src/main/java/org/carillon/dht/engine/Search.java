@@ -338,7 +338,11 @@ final class Search {
         if (isSynced(now)) {
             lookingUp = false;
             for (Announce a : new ArrayList<>(announces.values())) {
-                announce(a, live, now);
+                // a plain value stored everywhere has nothing left to do until it expires; many
+                // of them at one key (a busy inbox) made every step of the search slower
+                if (a.permanent() || !stored.contains(a)) {
+                    announce(a, live, now);
+                }
             }
             for (ListenOp l : listens) {
                 listen(l, firstLive(LISTEN_NODES), now);

@@ -146,6 +146,15 @@ public final class SecureDht implements Dht {
                 });
     }
 
+    /**
+     * Signs {@code value} and encrypts it for {@code recipient}, without putting it: for a caller
+     * that knows the recipient's key already and puts the same sealed value more than once.
+     */
+    public Value seal(Value value, PublicKey recipient) {
+        long id = value.id() != 0 ? value.id() : Value.randomId(random);
+        return ValueEncryption.encrypt(value.withId(id), identity.key(), 0, recipient, random);
+    }
+
     /** Signs {@code value}, encrypts it for the owner of {@code recipient}'s key (found on the DHT) and puts it. */
     public CompletableFuture<Long> putEncrypted(InfoHash key, InfoHash recipient, Value value, boolean permanent) {
         long id = value.id() != 0 ? value.id() : Value.randomId(random);
