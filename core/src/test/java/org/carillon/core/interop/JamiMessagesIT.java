@@ -2,26 +2,40 @@ package org.carillon.core.interop;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import org.carillon.core.account.AccountGenerator;
 import org.carillon.core.account.AccountId;
 import org.carillon.core.account.AccountKeys;
 import org.carillon.core.account.Progress;
 import org.carillon.core.contact.Contact;
-import org.carillon.core.contact.MemoryAccountState;
 import org.carillon.core.contact.OnlineAccount;
 import org.carillon.core.contact.PeerDevice;
-import org.carillon.core.message.ImMessage;
+import org.carillon.core.message.Message;
+import org.carillon.core.message.MessagePolicy;
+import org.carillon.core.message.MessageStatus;
+import org.carillon.core.message.Messenger;
+import org.carillon.core.store.AccountRecords;
+import org.carillon.core.store.Database;
+import org.carillon.core.store.LocalAccount;
+import org.carillon.core.store.SqliteAccountState;
+import org.carillon.core.store.SqliteMessageStore;
 import org.carillon.dht.DhtConfig;
 import org.carillon.dht.DhtRunner;
 import org.carillon.dht.InfoHash;
+import org.carillon.dht.ListenHandle;
 import org.carillon.dht.Query;
 import org.carillon.dht.Value;
 import org.carillon.dht.interop.DhtnodeProcess;
@@ -36,13 +50,17 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Text messages between Carillon and a real jamid 13.7 account that are contacts, on one loopback
- * DHT (a dhtnode bootstrap) in the test's private network: jamid's legacy DHT messages (type 3 at
- * {@code inbox:<device>}) and their acknowledgements, both ways.
+ * Text messages between Carillon's {@link Messenger} and a real jamid 13.7 account that are
+ * contacts, on one loopback DHT (a dhtnode bootstrap) in the test's private network. The wire is
+ * jamid's legacy DHT message: a type-3 value at {@code inbox:<recipient device>}, acknowledged
+ * by the recipient at its own inbox; jamid reports a message it got with {@code
+ * incomingAccountMessage} and an acknowledgement it got as {@code accountMessageStatusChanged}
+ * SENT, a display receipt as DISPLAYED.
  */
 @Timeout(300)
 class JamiMessagesIT {
     private static final Duration WAIT = Duration.ofSeconds(60);
+    private static final int SERIES = 10;
 
     @TempDir
     static Path dir;
@@ -51,20 +69,72 @@ class JamiMessagesIT {
     private static JamiDaemon jamid;
     private static DhtRunner runner;
 
-    private OnlineAccount carillon;
+    private CarillonDevice carillon;
 
-    /** A Carillon account and a jamid account that are confirmed contacts on both sides. */
-    private record Pair(
-            AccountKeys carillonKeys,
-            OnlineAccount carillon,
-            SecureDht carillonDht,
-            JamiDaemon.Account jamidAccount,
-            AccountId jamidId,
-            InfoHash jamidDevice) {
-        String carillonUri() {
-            return carillonKeys.accountId().hex();
+    /**
+     * One Carillon device: its account and messenger over the test's DHT node, with its contacts
+     * and messages in SQLite; stopped and started again it reopens the same database (a restart).
+     */
+    private static final class CarillonDevice implements AutoCloseable {
+        final AccountKeys keys;
+        final Path database;
+        final RecordingEvents events = new RecordingEvents();
+        Database db;
+        OnlineAccount account;
+        Messenger messenger;
+        WallClock clock;
+
+        CarillonDevice(String name) throws IOException {
+            keys = new AccountGenerator(new SecureRandom(), 2048).newAccount(name, Progress.NONE);
+            database = dir.resolve(name + ".db");
+            try (Database created = Database.open(database)) {
+                new AccountRecords(created)
+                        .add(new LocalAccount(keys.accountId(), name, "", System.currentTimeMillis() / 1000));
+            }
+        }
+
+        String uri() {
+            return keys.accountId().hex();
+        }
+
+        void start() throws Exception {
+            db = Database.open(database);
+            SecureDht secure = new SecureDht(runner, keys.device(), new SecureRandom());
+            clock = new WallClock();
+            account = new OnlineAccount(
+                    keys,
+                    secure,
+                    new SqliteAccountState(db, keys.accountId()),
+                    events,
+                    System::currentTimeMillis,
+                    new SplittableRandom());
+            messenger = new Messenger(
+                    account,
+                    secure,
+                    new SqliteMessageStore(db, keys.accountId()),
+                    events,
+                    clock,
+                    new SplittableRandom(),
+                    MessagePolicy.DEFAULT);
+            messenger.start(); // before the account: it takes the type-3 values of the inbox
+            account.start().get(WAIT.toSeconds(), TimeUnit.SECONDS);
+        }
+
+        /** Stops what {@link #start()} started; a no-op when stopped. */
+        @Override
+        public void close() {
+            if (messenger != null) {
+                messenger.close();
+                account.close();
+                clock.close();
+                db.close();
+                messenger = null;
+            }
         }
     }
+
+    /** A jamid account, the contact of {@link #carillon}, and its one device. */
+    private record Peer(JamiDaemon.Account account, AccountId id, InfoHash device) {}
 
     @BeforeAll
     static void network() throws Exception {
@@ -98,122 +168,214 @@ class JamiMessagesIT {
     }
 
     @AfterEach
-    void closeAccount() {
+    void closeCarillon() {
         if (carillon != null) {
             carillon.close();
         }
     }
 
-    /** Carillon asks, jamid accepts: both sides hold the other as a confirmed contact. */
-    private Pair contacts(String carillonName, String jamidName) throws Exception {
+    /** A started Carillon device and a jamid account: Carillon asks, jamid accepts, both hold the other as a confirmed contact. */
+    private Peer contacts(String carillonName, String jamidName) throws Exception {
         JamiDaemon.Account peer = jamid.addAccount(jamidName, bootstrap.address(), WAIT);
         AccountId peerId = AccountId.parse(peer.uri());
-        AccountKeys keys = new AccountGenerator(new SecureRandom(), 2048).newAccount(carillonName, Progress.NONE);
-        RecordingEvents events = new RecordingEvents();
-        SecureDht secure = new SecureDht(runner, keys.device(), new SecureRandom());
-        carillon = new OnlineAccount(
-                keys, secure, new MemoryAccountState(), events, System::currentTimeMillis, new SplittableRandom());
-        carillon.start().get(WAIT.toSeconds(), TimeUnit.SECONDS);
-        String uri = keys.accountId().hex();
-        carillon.sendTrustRequest(peerId, new byte[0]).get(WAIT.toSeconds(), TimeUnit.SECONDS);
+        carillon = new CarillonDevice(carillonName);
+        carillon.start();
+        String uri = carillon.uri();
+        carillon.account.sendTrustRequest(peerId, new byte[0]).get(WAIT.toSeconds(), TimeUnit.SECONDS);
         jamid.awaitEvent(
                 "incomingTrustRequest",
                 e -> e.arg(0).equals(peer.localId()) && e.arg(2).equals(uri),
                 WAIT);
         assertThat(jamid.acceptTrustRequest(peer, uri)).isTrue();
-        events.await(Contact.class, c -> c.id().equals(peerId) && c.confirmed(), WAIT);
+        carillon.events.await(Contact.class, c -> c.id().equals(peerId) && c.confirmed(), WAIT);
         // 13.7 reports its device's long (SHA-256) id; DHT keys use the short (SHA-1) one
-        List<PeerDevice> devices = carillon.directory().devicesOf(peerId).get(WAIT.toSeconds(), TimeUnit.SECONDS);
+        List<PeerDevice> devices =
+                carillon.account.directory().devicesOf(peerId).get(WAIT.toSeconds(), TimeUnit.SECONDS);
         assertThat(devices).extracting(d -> d.id().longId()).containsExactly(peer.deviceId());
-        return new Pair(
-                keys, carillon, secure, peer, peerId, devices.get(0).id().shortId());
+        return new Peer(peer, peerId, devices.get(0).id().shortId());
+    }
+
+    /** jamid's {@code incomingAccountMessage} id: 16 hex digits (13.7's {@code to_hex_string}). */
+    private static String jamidHex(long id) {
+        return String.format("%016x", id);
     }
 
     @Test
-    void jamidPutsItsMessageAtCarillonsInboxAndTakesCarillonsAcknowledgement() throws Exception {
-        Pair p = contacts("alice", "bob");
-        InfoHash carillonDevice = p.carillonKeys().deviceId().shortId();
-        CompletableFuture<Value> arrived = new CompletableFuture<>();
-        var listen = p.carillonDht().listen(OnlineAccount.inboxOf(carillonDevice), Query.ALL, (values, expired) -> {
-            values.stream()
-                    .filter(v -> !expired && v.type() == ImMessage.TYPE && carillonDevice.equals(v.recipient()))
-                    .findFirst()
-                    .ifPresent(arrived::complete);
-        });
-        try {
-            String text = "hello from jamid ☃";
-            long sent = jamid.nowMillis();
-            long token = jamid.sendTextMessage(p.jamidAccount(), p.carillonUri(), Map.of("text/plain", text));
-            Value value = arrived.get(WAIT.toSeconds(), TimeUnit.SECONDS);
-            long received = jamid.nowMillis();
-            ImMessage message = ImMessage.decode(value.data());
-            assertThat(value.ownerKeyId()).isEqualTo(p.jamidDevice());
-            assertThat(message.id()).isEqualTo(token);
-            assertThat(message.text()).isEqualTo(text);
-            assertThat(message.datatype()).isEqualTo("text/plain");
+    void carillonsMessagesAreReceivedByJamidAndDeliveredWhenItAcknowledges() throws Exception {
+        Peer p = contacts("alice", "bob");
+        List<Long> received = new ArrayList<>();
+        List<Long> delivered = new ArrayList<>();
+        for (int i = 0; i < SERIES; i++) {
+            String text = "hello jamid ☃ #" + i;
+            long t0 = jamid.nowMillis();
+            Message sent = carillon.messenger.send(p.id(), text);
+            assertThat(sent.status()).isEqualTo(MessageStatus.SENDING);
 
-            p.carillonDht()
-                    .putEncrypted(
-                            OnlineAccount.inboxOf(carillonDevice),
-                            p.jamidDevice(),
-                            Value.of(
-                                    0,
-                                    ImMessage.TYPE,
-                                    ImMessage.acknowledgement(token, System.currentTimeMillis() / 1000)
-                                            .encode()),
-                            false)
-                    .get(WAIT.toSeconds(), TimeUnit.SECONDS);
-            long acked = jamid.awaitMessageState(p.jamidAccount(), token, JamiDaemon.MessageState.SENT, WAIT);
-            System.out.printf(
-                    "[interop] raw jamid -> Carillon: message at the inbox %d ms, acknowledgement taken %d ms later%n",
-                    received - sent, acked - received);
-        } finally {
-            listen.close();
-        }
-    }
-
-    @Test
-    void jamidReportsAHandMadeMessageAndAcknowledgesItAtItsInbox() throws Exception {
-        Pair p = contacts("carol", "dave");
-        InfoHash jamidInbox = OnlineAccount.inboxOf(p.jamidDevice());
-        long id = new SecureRandom().nextLong() >>> 11; // jamid's own tokens stay below 2^53
-        CompletableFuture<Value> ack = new CompletableFuture<>();
-        var listen = p.carillonDht().listen(jamidInbox, Query.ALL, (values, expired) -> {
-            values.stream()
-                    .filter(v -> !expired && v.type() == ImMessage.TYPE)
-                    .filter(v -> ImMessage.decode(v.data()).id() == id)
-                    .findFirst()
-                    .ifPresent(ack::complete);
-        });
-        try {
-            String text = "hello from Carillon ☃";
-            long sent = jamid.nowMillis();
-            p.carillonDht()
-                    .putEncrypted(
-                            jamidInbox,
-                            p.jamidDevice(),
-                            Value.of(
-                                    0,
-                                    ImMessage.TYPE,
-                                    ImMessage.text(id, text, System.currentTimeMillis() / 1000)
-                                            .encode()),
-                            false)
-                    .get(WAIT.toSeconds(), TimeUnit.SECONDS);
-            String idHex = String.format("%016x", id);
             JamiDaemon.IncomingMessage got =
-                    jamid.awaitIncomingMessage(p.jamidAccount(), m -> m.idHex().equals(idHex), WAIT);
-            assertThat(got.from()).isEqualTo(p.carillonUri());
+                    jamid.awaitIncomingMessage(p.account(), m -> m.idHex().equals(jamidHex(sent.id())), WAIT);
+            assertThat(got.from()).isEqualTo(carillon.uri());
             assertThat(got.payloads()).isEqualTo(Map.of("text/plain", text));
-            Value acknowledgement = ack.get(WAIT.toSeconds(), TimeUnit.SECONDS);
-            long acked = jamid.nowMillis();
-            assertThat(acknowledgement.ownerKeyId()).isEqualTo(p.jamidDevice());
-            assertThat(ImMessage.decode(acknowledgement.data()).isAcknowledgement())
-                    .isTrue();
-            System.out.printf(
-                    "[interop] raw Carillon -> jamid: reported %d ms, acknowledgement seen %d ms later%n",
-                    got.atMillis() - sent, acked - got.atMillis());
-        } finally {
-            listen.close();
+
+            carillon.messenger.delivered(p.id(), sent.id()).get(WAIT.toSeconds(), TimeUnit.SECONDS);
+            long t2 = jamid.nowMillis();
+            carillon.events.await(
+                    RecordingEvents.Status.class,
+                    s -> s.messageId() == sent.id() && s.status() == MessageStatus.DELIVERED,
+                    WAIT);
+            received.add(got.atMillis() - t0);
+            delivered.add(t2 - got.atMillis());
         }
+        assertThat(carillon.messenger.history(p.id(), Optional.empty(), SERIES * 2))
+                .hasSize(SERIES)
+                .allSatisfy(m -> assertThat(m.status()).isEqualTo(MessageStatus.DELIVERED));
+        assertThat(jamid.incomingMessages(p.account()))
+                .as("jamid reported each message once")
+                .hasSize(SERIES);
+        assertThat(carillon.messenger.owedDeliveries()).isZero();
+        System.out.printf(
+                "[interop] Carillon -> jamid, %d messages: reported by jamid %s ms, DELIVERED %s ms after that%n",
+                SERIES, summary(received), summary(delivered));
+    }
+
+    @Test
+    void jamidsMessagesReachCarillonAndAreAcknowledged() throws Exception {
+        Peer p = contacts("carol", "dave");
+        List<Long> received = new ArrayList<>();
+        List<Long> acknowledged = new ArrayList<>();
+        for (int i = 0; i < SERIES; i++) {
+            String text = "hello Carillon ☃ #" + i;
+            long t0 = jamid.nowMillis();
+            long token = jamid.sendTextMessage(p.account(), carillon.uri(), Map.of("text/plain", text));
+            Message got = carillon.events.await(Message.class, m -> m.peer().equals(p.id()) && m.id() == token, WAIT);
+            long t1 = jamid.nowMillis();
+            assertThat(got.body()).isEqualTo(text);
+            assertThat(got.outgoing()).isFalse();
+            assertThat(got.datatype()).isEqualTo("text/plain");
+            assertThat(got.authorDevice()).isEqualTo(p.device());
+            assertThat(got.status()).isEqualTo(MessageStatus.RECEIVED);
+
+            long t2 = jamid.awaitMessageState(p.account(), token, JamiDaemon.MessageState.SENT, WAIT);
+            received.add(t1 - t0);
+            acknowledged.add(t2 - t1);
+        }
+        System.out.printf(
+                "[interop] jamid -> Carillon, %d messages: received %s ms, jamid's SENT (acknowledged) %s ms after that%n",
+                SERIES, summary(received), summary(acknowledged));
+        assertThat(carillon.messenger.history(p.id(), Optional.empty(), SERIES * 2))
+                .extracting(Message::body)
+                .containsExactlyElementsOf(java.util.stream.IntStream.range(0, SERIES)
+                        .mapToObj(i -> "hello Carillon ☃ #" + i)
+                        .toList());
+    }
+
+    @Test
+    void aConversationWithJamidIsShownInTheOrderItWasWritten() throws Exception {
+        Peer p = contacts("kim", "leo");
+        List<String> written = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            String question = "Carillon asks " + i;
+            Message sent = carillon.messenger.send(p.id(), question);
+            jamid.awaitIncomingMessage(p.account(), m -> m.idHex().equals(jamidHex(sent.id())), WAIT);
+            written.add(question);
+            String answer = "jamid answers " + i;
+            long token = jamid.sendTextMessage(p.account(), carillon.uri(), Map.of("text/plain", answer));
+            carillon.events.await(Message.class, m -> m.id() == token, WAIT);
+            written.add(answer);
+        }
+        // jamid dates a message to the second and numbers nothing: within its second, an answer
+        // can only be placed by when it arrived, which is after the question it answers
+        assertThat(carillon.messenger.history(p.id(), Optional.empty(), 20))
+                .extracting(Message::body)
+                .containsExactlyElementsOf(written);
+    }
+
+    @Test
+    void readReceiptsCrossBothWays() throws Exception {
+        Peer p = contacts("erin", "frank");
+        long token = jamid.sendTextMessage(p.account(), carillon.uri(), Map.of("text/plain", "read me"));
+        carillon.events.await(Message.class, m -> m.id() == token, WAIT);
+        long t0 = jamid.nowMillis();
+        carillon.messenger.markRead(p.id());
+        long displayed = jamid.awaitMessageState(p.account(), token, JamiDaemon.MessageState.DISPLAYED, WAIT);
+
+        Message sent = carillon.messenger.send(p.id(), "read this too");
+        JamiDaemon.IncomingMessage got =
+                jamid.awaitIncomingMessage(p.account(), m -> m.idHex().equals(jamidHex(sent.id())), WAIT);
+        long t1 = jamid.nowMillis();
+        assertThat(jamid.setMessageDisplayed(p.account(), carillon.uri(), got.idHex()))
+                .isTrue();
+        carillon.events.await(
+                RecordingEvents.Status.class,
+                s -> s.messageId() == sent.id() && s.status() == MessageStatus.READ,
+                WAIT);
+        long read = jamid.nowMillis();
+        assertThat(carillon.messenger.history(p.id(), Optional.empty(), 10))
+                .extracting(Message::status)
+                .containsOnly(MessageStatus.READ);
+        System.out.printf(
+                "[interop] read receipts: Carillon -> jamid DISPLAYED %d ms, jamid -> Carillon READ %d ms%n",
+                displayed - t0, read - t1);
+    }
+
+    @Test
+    void jamidTakesAMessageSentWhileItWasOfflineWhenItComesBack() throws Exception {
+        Peer p = contacts("grace", "heidi");
+        jamid.setAccountActive(p.account(), false, WAIT);
+        Message sent = carillon.messenger.send(p.id(), "sent while you were away");
+        carillon.events.await(
+                RecordingEvents.Status.class,
+                s -> s.messageId() == sent.id() && s.status() == MessageStatus.SENT,
+                WAIT);
+
+        long back = jamid.nowMillis();
+        jamid.setAccountActive(p.account(), true, WAIT);
+        long registered = jamid.nowMillis();
+        JamiDaemon.IncomingMessage got =
+                jamid.awaitIncomingMessage(p.account(), m -> m.idHex().equals(jamidHex(sent.id())), WAIT);
+        assertThat(got.payloads()).isEqualTo(Map.of("text/plain", "sent while you were away"));
+        assertThat(got.atMillis()).as("reported once jamid was back").isGreaterThanOrEqualTo(back);
+        carillon.messenger.delivered(p.id(), sent.id()).get(WAIT.toSeconds(), TimeUnit.SECONDS);
+        long delivered = jamid.nowMillis();
+        System.out.printf(
+                "[interop] jamid back online: registered %d ms, message reported %d ms and DELIVERED %d ms after that%n",
+                registered - back, got.atMillis() - registered, delivered - registered);
+    }
+
+    @Test
+    void carillonTakesAMessageSentWhileItWasStoppedWhenItStartsAgain() throws Exception {
+        Peer p = contacts("ivan", "judy");
+        InfoHash inbox = OnlineAccount.inboxOf(carillon.keys.deviceId().shortId());
+        carillon.close();
+        Set<Long> before = runner.get(inbox).get(WAIT.toSeconds(), TimeUnit.SECONDS).stream()
+                .map(Value::id)
+                .collect(Collectors.toSet());
+        CompletableFuture<Void> stored = new CompletableFuture<>();
+        // the plain node sees the sealed value arrive (only the device could open it)
+        try (ListenHandle listen = runner.listen(inbox, Query.ALL, (values, expired) -> {
+            if (!expired && values.stream().anyMatch(v -> !before.contains(v.id()))) {
+                stored.complete(null);
+            }
+        })) {
+            long token = jamid.sendTextMessage(p.account(), carillon.uri(), Map.of("text/plain", "wake up"));
+            stored.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+
+            long restart = jamid.nowMillis();
+            carillon.start();
+            Message got = carillon.events.await(Message.class, m -> m.id() == token, WAIT);
+            long received = jamid.nowMillis();
+            assertThat(got.body()).isEqualTo("wake up");
+            assertThat(got.peer()).isEqualTo(p.id());
+            long acknowledged = jamid.awaitMessageState(p.account(), token, JamiDaemon.MessageState.SENT, WAIT);
+            System.out.printf(
+                    "[interop] Carillon restarted: message received %d ms after the start, jamid's SENT %d ms after that%n",
+                    received - restart, acknowledged - received);
+        }
+    }
+
+    /** "median (min–max)" of a series of milliseconds. */
+    private static String summary(List<Long> millis) {
+        List<Long> sorted = new ArrayList<>(millis);
+        Collections.sort(sorted);
+        return sorted.get(sorted.size() / 2) + " (" + sorted.get(0) + "–" + sorted.get(sorted.size() - 1) + ")";
     }
 }
