@@ -53,6 +53,8 @@ final class Online {
                 keys,
                 accounts.state(account),
                 events,
+                accounts.messages(account),
+                null,
                 accounts.revocations(account),
                 network.config(),
                 network.timeout)) {

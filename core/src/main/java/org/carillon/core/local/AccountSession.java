@@ -13,6 +13,10 @@ import org.carillon.core.account.Revocations;
 import org.carillon.core.contact.AccountEvents;
 import org.carillon.core.contact.AccountState;
 import org.carillon.core.contact.OnlineAccount;
+import org.carillon.core.message.MessageEvents;
+import org.carillon.core.message.MessagePolicy;
+import org.carillon.core.message.MessageStore;
+import org.carillon.core.message.Messenger;
 import org.carillon.dht.DhtConfig;
 import org.carillon.dht.DhtRunner;
 import org.carillon.dht.secure.SecureDht;
@@ -20,17 +24,22 @@ import org.carillon.dht.wire.Family;
 
 /**
  * One account online for as long as a command needs it: a DHT node of its own, the device's
- * identity on top ({@link SecureDht}) and the account's contact logic ({@link OnlineAccount}).
+ * identity on top ({@link SecureDht}), the account's contact logic ({@link OnlineAccount}) and its
+ * messages ({@link Messenger}, which resumes the deliveries an earlier session left owed).
  */
 public final class AccountSession implements AutoCloseable {
     private static final long POLL_MILLIS = 50;
 
     private final DhtRunner runner;
     private final OnlineAccount account;
+    private final Messenger messenger;
+    private final WallClockScheduler timers;
 
-    private AccountSession(DhtRunner runner, OnlineAccount account) {
+    private AccountSession(DhtRunner runner, OnlineAccount account, Messenger messenger, WallClockScheduler timers) {
         this.runner = runner;
         this.account = account;
+        this.messenger = messenger;
+        this.timers = timers;
     }
 
     /**
@@ -43,6 +52,8 @@ public final class AccountSession implements AutoCloseable {
             AccountKeys keys,
             AccountState state,
             AccountEvents events,
+            MessageStore messages,
+            MessageEvents messageEvents,
             Optional<X509CRL> revocations,
             DhtConfig config,
             Duration connectTimeout)
@@ -53,23 +64,27 @@ public final class AccountSession implements AutoCloseable {
             SecureRandom random = new SecureRandom();
             SecureDht dht = new SecureDht(runner, keys.device(), random);
             OnlineAccount account = new OnlineAccount(keys, dht, state, events, System::currentTimeMillis, random);
+            WallClockScheduler timers = new WallClockScheduler();
+            Messenger messenger =
+                    new Messenger(account, dht, messages, messageEvents, timers, random, MessagePolicy.DEFAULT);
+            messenger.start();
             revocations.ifPresent(crl -> runner.put(keys.accountId().hash(), Revocations.toValue(crl), true));
             try {
                 account.start().get(connectTimeout.toMillis(), TimeUnit.MILLISECONDS);
             } catch (TimeoutException e) {
-                account.close();
+                closeAll(messenger, account, timers);
                 throw new IOException(
                         "the DHT did not store this device's announcement within " + connectTimeout.toSeconds() + " s");
             } catch (ExecutionException e) {
-                account.close();
+                closeAll(messenger, account, timers);
                 throw new IOException(
                         "could not announce this device: " + e.getCause().getMessage(), e);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                account.close();
+                closeAll(messenger, account, timers);
                 throw new IOException("interrupted while announcing this device", e);
             }
-            return new AccountSession(runner, account);
+            return new AccountSession(runner, account, messenger, timers);
         } catch (IOException | RuntimeException e) {
             runner.close();
             throw e;
@@ -100,9 +115,19 @@ public final class AccountSession implements AutoCloseable {
         return runner;
     }
 
+    public Messenger messenger() {
+        return messenger;
+    }
+
     @Override
     public void close() {
-        account.close();
+        closeAll(messenger, account, timers);
         runner.close();
+    }
+
+    private static void closeAll(Messenger messenger, OnlineAccount account, WallClockScheduler timers) {
+        messenger.close();
+        account.close();
+        timers.close();
     }
 }

@@ -136,17 +136,19 @@ public final class Messenger implements AutoCloseable {
         started = true;
         lastSequence = store.lastSequence(myDevice);
         account.handleInbox(ImMessage.TYPE, this::onInboxValue);
+        // the account tells us under its own lock: take it up later, on the timer's thread, as
+        // we call the account under ours (the other order would deadlock)
         account.subscribe(new AccountEvents() {
             @Override
             public void onPresence(AccountId contact, DeviceId device, boolean online) {
                 if (online) {
-                    deviceOnline(contact, device);
+                    scheduler.schedule(0, () -> deviceOnline(contact, device));
                 }
             }
 
             @Override
             public void onOwnDevice(PeerDevice device) {
-                knowDevice(device, false);
+                scheduler.schedule(0, () -> knowDevice(device, false));
             }
         });
         Set<AccountId> peers = new HashSet<>();
@@ -470,9 +472,9 @@ public final class Messenger implements AutoCloseable {
             setStatus(p.peer(), p.messageId(), MessageStatus.SENT);
         }
         if (owed.containsKey(key)) {
+            // the next time is not stored: after a restart every owed delivery is published at once
             owed.put(key, p);
             due.add(p);
-            store.reschedule(p);
         }
         reschedule();
     }
