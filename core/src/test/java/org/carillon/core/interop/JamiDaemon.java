@@ -382,6 +382,25 @@ public final class JamiDaemon implements AutoCloseable {
                 .asBoolean();
     }
 
+    /** Tells jamid the user is ({@code composing}) or stopped typing to {@code peerUri}: 13.7 sends the peer an isComposing notification. */
+    public void setComposing(Account account, String peerUri, boolean composing) {
+        call(
+                "setIsComposing",
+                Map.of("account", account.localId(), "conversation", "jami:" + peerUri, "composing", composing));
+    }
+
+    /** Waits for jamid's {@code composingStatusChanged} from {@code peerUri} with that state, emitted at or after {@code sinceMillis}; returns when. */
+    public long awaitComposing(Account account, String peerUri, boolean composing, long sinceMillis, Duration timeout) {
+        return awaitEvent(
+                        "composingStatusChanged",
+                        e -> e.atMillis() >= sinceMillis
+                                && e.arg(0).equals(account.localId())
+                                && e.arg(2).equals(peerUri)
+                                && e.args().get(3).asInt() == (composing ? 1 : 0),
+                        timeout)
+                .atMillis();
+    }
+
     /** A message jamid reported with {@code incomingAccountMessage}; {@code idHex} is the wire id in hex. */
     public record IncomingMessage(String from, String idHex, Map<String, String> payloads, long atMillis) {}
 

@@ -318,6 +318,27 @@ class JamiMessagesIT {
     }
 
     @Test
+    void typingIndicatorsCrossBothWays() throws Exception {
+        Peer p = contacts("mia", "nick");
+        long t0 = jamid.nowMillis();
+        carillon.messenger.typing(p.id(), true);
+        long active = jamid.awaitComposing(p.account(), carillon.uri(), true, t0, WAIT);
+        carillon.messenger.typing(p.id(), false);
+        long idle = jamid.awaitComposing(p.account(), carillon.uri(), false, active, WAIT);
+
+        long t1 = jamid.nowMillis();
+        jamid.setComposing(p.account(), carillon.uri(), true);
+        carillon.events.await(RecordingEvents.Typing.class, t -> t.peer().equals(p.id()) && t.active(), WAIT);
+        long heard = jamid.nowMillis();
+        jamid.setComposing(p.account(), carillon.uri(), false);
+        carillon.events.await(RecordingEvents.Typing.class, t -> t.peer().equals(p.id()) && !t.active(), WAIT);
+        long stopped = jamid.nowMillis();
+        System.out.printf(
+                "[interop] typing: Carillon -> jamid active %d ms, idle %d ms later; jamid -> Carillon active %d ms, idle %d ms later%n",
+                active - t0, idle - active, heard - t1, stopped - heard);
+    }
+
+    @Test
     void jamidTakesAMessageSentWhileItWasOfflineWhenItComesBack() throws Exception {
         Peer p = contacts("grace", "heidi");
         jamid.setAccountActive(p.account(), false, WAIT);

@@ -23,6 +23,9 @@ final class RecordingEvents implements AccountEvents, MessageEvents {
     /** Presence as heard: contact, device, online or not. */
     record Presence(AccountId contact, DeviceId device, boolean online) {}
 
+    /** A contact started or stopped typing. */
+    record Typing(AccountId peer, boolean active) {}
+
     /** A message's new state as heard. */
     record Status(AccountId peer, long messageId, MessageStatus status) {}
 
@@ -51,6 +54,11 @@ final class RecordingEvents implements AccountEvents, MessageEvents {
     @Override
     public void onStatus(AccountId peer, long messageId, MessageStatus status) {
         record(new Status(peer, messageId, status));
+    }
+
+    @Override
+    public void onTyping(AccountId peer, boolean active) {
+        record(new Typing(peer, active));
     }
 
     @Override

@@ -30,7 +30,9 @@ CONFIGURATION_SIGNALS = ("incomingTrustRequest", "contactAdded", "contactRemoved
                          # argument names have message id and from the wrong way round
                          "incomingAccountMessage",
                          # (account, conversation ("" for non-swarm), peer, token (decimal), state)
-                         "accountMessageStatusChanged")
+                         "accountMessageStatusChanged",
+                         # (account, conversation ("" for non-swarm), peer, 1 active / 0 idle)
+                         "composingStatusChanged")
 PRESENCE_SIGNALS = ("newBuddyNotification",)
 
 
@@ -177,6 +179,13 @@ class Driver:
         non-swarm text message (status 3 = DISPLAYED)."""
         return bool(self.cfg.setMessageDisplayed(r["account"], r["conversation"], r["message"],
                                                  int(r.get("status", 3)), timeout=CALL_TIMEOUT))
+
+    def setIsComposing(self, r):
+        """With conversation "jami:<peer>", 13.7 sends the peer an isComposing notification
+        (active, or idle) as a non-swarm text message."""
+        self.cfg.setIsComposing(r["account"], r["conversation"], bool(r["composing"]),
+                                timeout=CALL_TIMEOUT)
+        return True
 
     def setAccountActive(self, r):
         """Takes the account off the DHT (False) or back on (True), as a client does when the
