@@ -820,9 +820,12 @@ public final class Messenger implements AutoCloseable {
 
     private Message received(
             AccountId peer, boolean outgoing, PeerDevice sender, ImMessage m, long now, MessageStatus status) {
+        // jamid dates to the second and numbers nothing: within that second the arrival time is
+        // the best guess of the send order (an answer arrives after the question it answers)
+        long second = m.dateSeconds() * 1000;
         long sentMillis = number(m.metadata().get(Payloads.SENT_MILLIS))
                 .filter(ms -> ms / 1000 == m.dateSeconds())
-                .orElse(m.dateSeconds() * 1000);
+                .orElse(Math.min(Math.max(now, second), second + 999));
         long seq = number(m.metadata().get(Payloads.SEQUENCE)).orElse(0L);
         return new Message(
                 peer,
