@@ -8,7 +8,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** The {@link Scheduler} of a running account: the wall clock and one daemon thread for its timers. */
-final class WallClockScheduler implements Scheduler, AutoCloseable {
+public final class WallClockScheduler implements Scheduler, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(WallClockScheduler.class);
 
     private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(r -> {

@@ -23,6 +23,7 @@ import org.carillon.core.account.Progress;
 import org.carillon.core.contact.Contact;
 import org.carillon.core.contact.OnlineAccount;
 import org.carillon.core.contact.PeerDevice;
+import org.carillon.core.local.WallClockScheduler;
 import org.carillon.core.message.Message;
 import org.carillon.core.message.MessagePolicy;
 import org.carillon.core.message.MessageStatus;
@@ -82,7 +83,7 @@ class JamiMessagesIT {
         Database db;
         OnlineAccount account;
         Messenger messenger;
-        WallClock clock;
+        WallClockScheduler clock;
 
         CarillonDevice(String name) throws IOException {
             keys = new AccountGenerator(new SecureRandom(), 2048).newAccount(name, Progress.NONE);
@@ -100,7 +101,7 @@ class JamiMessagesIT {
         void start() throws Exception {
             db = Database.open(database);
             SecureDht secure = new SecureDht(runner, keys.device(), new SecureRandom());
-            clock = new WallClock();
+            clock = new WallClockScheduler();
             account = new OnlineAccount(
                     keys,
                     secure,
