@@ -5,6 +5,7 @@ import java.security.SecureRandom;
 import java.security.cert.X509CRL;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -35,18 +36,21 @@ public final class AccountSession implements AutoCloseable {
     private final Messenger messenger;
     private final WallClockScheduler timers;
     private final boolean ownsRunner;
+    private final CompletableFuture<Void> announced;
 
     private AccountSession(
             DhtRunner runner,
             OnlineAccount account,
             Messenger messenger,
             WallClockScheduler timers,
-            boolean ownsRunner) {
+            boolean ownsRunner,
+            CompletableFuture<Void> announced) {
         this.runner = runner;
         this.account = account;
         this.messenger = messenger;
         this.timers = timers;
         this.ownsRunner = ownsRunner;
+        this.announced = announced;
     }
 
     /**
@@ -68,7 +72,9 @@ public final class AccountSession implements AutoCloseable {
         DhtRunner runner = DhtRunner.start(config);
         try {
             awaitConnected(runner, config, connectTimeout);
-            return online(runner, true, keys, state, events, messages, messageEvents, revocations, connectTimeout);
+            AccountSession session = online(runner, true, keys, state, events, messages, messageEvents, revocations);
+            session.awaitAnnounced(connectTimeout);
+            return session;
         } catch (IOException | RuntimeException e) {
             runner.close();
             throw e;
@@ -77,7 +83,9 @@ public final class AccountSession implements AutoCloseable {
 
     /**
      * Brings the account online on a node that is running already (the daemon's, shared by its
-     * accounts); closing the session leaves that node running.
+     * accounts), without waiting for the network: {@link #announced()} says when the device is
+     * announced; until then messages are stored and wait. Closing the session leaves the node
+     * running.
      */
     public static AccountSession on(
             DhtRunner runner,
@@ -86,10 +94,8 @@ public final class AccountSession implements AutoCloseable {
             AccountEvents events,
             MessageStore messages,
             MessageEvents messageEvents,
-            Optional<X509CRL> revocations,
-            Duration announceTimeout)
-            throws IOException {
-        return online(runner, false, keys, state, events, messages, messageEvents, revocations, announceTimeout);
+            Optional<X509CRL> revocations) {
+        return online(runner, false, keys, state, events, messages, messageEvents, revocations);
     }
 
     private static AccountSession online(
@@ -100,9 +106,7 @@ public final class AccountSession implements AutoCloseable {
             AccountEvents events,
             MessageStore messages,
             MessageEvents messageEvents,
-            Optional<X509CRL> revocations,
-            Duration connectTimeout)
-            throws IOException {
+            Optional<X509CRL> revocations) {
         SecureRandom random = new SecureRandom();
         SecureDht dht = new SecureDht(runner, keys.device(), random);
         OnlineAccount account = new OnlineAccount(keys, dht, state, events, System::currentTimeMillis, random);
@@ -111,22 +115,32 @@ public final class AccountSession implements AutoCloseable {
                 new Messenger(account, dht, messages, messageEvents, timers, random, MessagePolicy.DEFAULT);
         messenger.start();
         revocations.ifPresent(crl -> runner.put(keys.accountId().hash(), Revocations.toValue(crl), true));
+        CompletableFuture<Void> announced = account.start();
+        return new AccountSession(runner, account, messenger, timers, ownsRunner, announced);
+    }
+
+    /** Waits until the device is announced; closes the session and says why when it is not in time. */
+    private void awaitAnnounced(Duration timeout) throws IOException {
         try {
-            account.start().get(connectTimeout.toMillis(), TimeUnit.MILLISECONDS);
+            announced.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
-            closeAll(messenger, account, timers);
+            close();
             throw new IOException(
-                    "the DHT did not store this device's announcement within " + connectTimeout.toSeconds() + " s");
+                    "the DHT did not store this device's announcement within " + timeout.toSeconds() + " s");
         } catch (ExecutionException e) {
-            closeAll(messenger, account, timers);
+            close();
             throw new IOException(
                     "could not announce this device: " + e.getCause().getMessage(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            closeAll(messenger, account, timers);
+            close();
             throw new IOException("interrupted while announcing this device", e);
         }
-        return new AccountSession(runner, account, messenger, timers, ownsRunner);
+    }
+
+    /** Completes when the device's certificate and announcement are stored on the DHT. */
+    public CompletableFuture<Void> announced() {
+        return announced;
     }
 
     private static void awaitConnected(DhtRunner runner, DhtConfig config, Duration timeout) throws IOException {
