@@ -70,15 +70,16 @@ public final class AccountSession implements AutoCloseable {
             Duration connectTimeout)
             throws IOException {
         DhtRunner runner = DhtRunner.start(config);
+        AccountSession session;
         try {
             awaitConnected(runner, config, connectTimeout);
-            AccountSession session = online(runner, true, keys, state, events, messages, messageEvents, revocations);
-            session.awaitAnnounced(connectTimeout);
-            return session;
+            session = online(runner, true, keys, state, events, messages, messageEvents, revocations);
         } catch (IOException | RuntimeException e) {
             runner.close();
             throw e;
         }
+        session.awaitAnnounced(connectTimeout); // on failure it closes the session, and so the node
+        return session;
     }
 
     /**
