@@ -77,8 +77,8 @@ final class Online {
         try (AccountSession session = AccountSession.start(
                 keys,
                 accounts.state(account),
-                accounts.messages(account),
                 events,
+                accounts.messages(account),
                 messageEvents,
                 accounts.revocations(account),
                 network.config(),

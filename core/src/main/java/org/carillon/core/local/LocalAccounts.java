@@ -20,6 +20,7 @@ import org.carillon.core.archive.AccountArchive;
 import org.carillon.core.archive.ArchiveException;
 import org.carillon.core.archive.ArchiveFile;
 import org.carillon.core.contact.AccountState;
+import org.carillon.core.message.MessageStore;
 import org.carillon.core.store.AccountRecords;
 import org.carillon.core.store.DataDirectory;
 import org.carillon.core.store.Database;
@@ -27,6 +28,7 @@ import org.carillon.core.store.KeyFiles;
 import org.carillon.core.store.KnownDevice;
 import org.carillon.core.store.LocalAccount;
 import org.carillon.core.store.SqliteAccountState;
+import org.carillon.core.store.SqliteMessageStore;
 
 /**
  * The accounts of one data directory: their keys (files, owner-only) and what is known about
@@ -170,6 +172,11 @@ public final class LocalAccounts implements AutoCloseable {
 
     public AccountState state(LocalAccount account) {
         return new SqliteAccountState(database, account.id());
+    }
+
+    /** The account's messages, the deliveries they still owe, and its contacts' devices. */
+    public MessageStore messages(LocalAccount account) {
+        return new SqliteMessageStore(database, account.id());
     }
 
     public List<KnownDevice> devices(LocalAccount account) {

@@ -70,7 +70,7 @@ public record Message(
                 delete);
     }
 
-    /** The id as jamid prints it (lower-case hex, no leading zeros). */
+    /** The id in lower-case hex without leading zeros (jamid prints 16 digits; it reads either form). */
     public String idHex() {
         return Long.toUnsignedString(id, 16);
     }

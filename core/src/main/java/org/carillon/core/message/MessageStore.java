@@ -64,9 +64,6 @@ public interface MessageStore {
     /** Every delivery still owed, in no particular order. */
     List<PendingDelivery> pending();
 
-    /** Stores new attempts, a new next time (the row is found by message id and device). */
-    void reschedule(PendingDelivery delivery);
-
     /** Adds deliveries for a message accepted earlier (a device of the peer found later). */
     void addPending(List<PendingDelivery> deliveries);
 

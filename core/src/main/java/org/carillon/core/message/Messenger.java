@@ -136,17 +136,19 @@ public final class Messenger implements AutoCloseable {
         started = true;
         lastSequence = store.lastSequence(myDevice);
         account.handleInbox(ImMessage.TYPE, this::onInboxValue);
+        // the account tells us under its own lock: take it up later, on the timer's thread, as
+        // we call the account under ours (the other order would deadlock)
         account.subscribe(new AccountEvents() {
             @Override
             public void onPresence(AccountId contact, DeviceId device, boolean online) {
                 if (online) {
-                    deviceOnline(contact, device);
+                    scheduler.schedule(0, () -> deviceOnline(contact, device));
                 }
             }
 
             @Override
             public void onOwnDevice(PeerDevice device) {
-                knowDevice(device, false);
+                scheduler.schedule(0, () -> knowDevice(device, false));
             }
         });
         Set<AccountId> peers = new HashSet<>();
@@ -470,9 +472,9 @@ public final class Messenger implements AutoCloseable {
             setStatus(p.peer(), p.messageId(), MessageStatus.SENT);
         }
         if (owed.containsKey(key)) {
+            // the next time is not stored: after a restart every owed delivery is published at once
             owed.put(key, p);
             due.add(p);
-            store.reschedule(p);
         }
         reschedule();
     }
@@ -818,9 +820,12 @@ public final class Messenger implements AutoCloseable {
 
     private Message received(
             AccountId peer, boolean outgoing, PeerDevice sender, ImMessage m, long now, MessageStatus status) {
+        // jamid dates to the second and numbers nothing: within that second the arrival time is
+        // the best guess of the send order (an answer arrives after the question it answers)
+        long second = m.dateSeconds() * 1000;
         long sentMillis = number(m.metadata().get(Payloads.SENT_MILLIS))
                 .filter(ms -> ms / 1000 == m.dateSeconds())
-                .orElse(m.dateSeconds() * 1000);
+                .orElse(Math.min(Math.max(now, second), second + 999));
         long seq = number(m.metadata().get(Payloads.SEQUENCE)).orElse(0L);
         return new Message(
                 peer,

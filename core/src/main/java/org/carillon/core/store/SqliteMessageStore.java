@@ -284,24 +284,6 @@ public final class SqliteMessageStore implements MessageStore {
         });
     }
 
-    /** Changes only the attempts and the next time; a delivery not owed (any more) is left absent. */
-    @Override
-    public void reschedule(PendingDelivery delivery) {
-        db.inTransaction(c -> {
-            try (PreparedStatement s =
-                    c.prepareStatement("UPDATE pending_deliveries SET next_attempt_ms = ?, attempts = ?"
-                            + " WHERE account_id = ? AND message_id = ? AND device = ?")) {
-                s.setLong(1, delivery.nextAttemptMillis());
-                s.setInt(2, delivery.attempts());
-                s.setString(3, account.hex());
-                s.setLong(4, delivery.messageId());
-                s.setString(5, delivery.device().toString());
-                s.executeUpdate();
-            }
-            return null;
-        });
-    }
-
     /** A delivery of a message to a device that is owed already is kept as it is (its attempts count). */
     @Override
     public void addPending(List<PendingDelivery> deliveries) {

@@ -170,6 +170,33 @@ class OnlineAccountSimulationTest {
     }
 
     @Test
+    void requestsCrossingEachOtherMakeConfirmedContactsWithoutAnAccept() {
+        Device alice = device(TestAccounts.alice(), 4);
+        Device bob = device(TestAccounts.bob(), 19);
+
+        CompletableFuture<Integer> fromAlice = alice.account.sendTrustRequest(bob.id(), ALICE_CARD);
+        CompletableFuture<Integer> fromBob = bob.account.sendTrustRequest(
+                alice.id(), "BEGIN:VCARD\r\nFN:bob\r\nEND:VCARD\r\n".getBytes(StandardCharsets.UTF_8));
+        await(fromAlice);
+        await(fromBob);
+        sim.clock().runFor(20_000);
+
+        // each had asked the other: a request from someone we asked confirms us both (Jami's rule)
+        assertThat(alice.account.contacts()).singleElement().satisfies(c -> {
+            assertThat(c.id()).isEqualTo(bob.id());
+            assertThat(c.confirmed()).isTrue();
+        });
+        assertThat(bob.account.contacts()).singleElement().satisfies(c -> {
+            assertThat(c.id()).isEqualTo(alice.id());
+            assertThat(c.confirmed()).isTrue();
+        });
+        assertThat(alice.account.requests()).isEmpty();
+        assertThat(bob.account.requests()).isEmpty();
+        assertThat(alice.events.refused).isEmpty();
+        assertThat(bob.events.refused).isEmpty();
+    }
+
+    @Test
     void threeAccountsDeclineAndBlock() {
         Device alice = device(TestAccounts.alice(), 2);
         Device bob = device(TestAccounts.bob(), 11);

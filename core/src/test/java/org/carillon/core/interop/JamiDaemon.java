@@ -19,6 +19,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -248,10 +249,34 @@ public final class JamiDaemon implements AutoCloseable {
         return awaitRegistered(localId, timeout);
     }
 
+    /**
+     * Takes the account off the DHT and waits until jamid says it is unregistered ({@code
+     * active} false), or puts it back and waits until it is registered again.
+     */
+    public void setAccountActive(Account account, boolean active, Duration timeout) {
+        long since = nowMillis();
+        call("setAccountActive", Map.of("account", account.localId(), "active", active));
+        if (active) {
+            awaitRegistered(account.localId(), since, timeout);
+        } else {
+            awaitEvent(
+                    "registrationStateChanged",
+                    e -> e.atMillis() >= since
+                            && e.arg(0).equals(account.localId())
+                            && e.arg(1).equals("UNREGISTERED"),
+                    timeout);
+        }
+    }
+
     private Account awaitRegistered(String localId, Duration timeout) {
+        return awaitRegistered(localId, 0, timeout);
+    }
+
+    private Account awaitRegistered(String localId, long sinceMillis, Duration timeout) {
         Event registered = awaitEvent(
                 "registrationStateChanged",
-                e -> e.arg(0).equals(localId)
+                e -> e.atMillis() >= sinceMillis
+                        && e.arg(0).equals(localId)
                         && !e.arg(1).equals("INITIALIZING")
                         && !e.arg(1).equals("UNREGISTERED")
                         && !e.arg(1).equals("TRYING"),
@@ -321,6 +346,119 @@ public final class JamiDaemon implements AutoCloseable {
 
     public void subscribeBuddy(Account account, String uri) {
         call("subscribeBuddy", Map.of("account", account.localId(), "uri", uri, "flag", true));
+    }
+
+    /**
+     * Sends a non-swarm text message ({@code payloads}: one MIME type and its body, as 13.7
+     * allows) to the account {@code toUri}; returns jamid's token, which is also the id of the
+     * {@code ImMessage} it puts at every device inbox of the peer.
+     */
+    public long sendTextMessage(Account account, String toUri, Map<String, String> payloads) {
+        long token = Long.parseUnsignedLong(
+                call("sendTextMessage", Map.of("account", account.localId(), "to", toUri, "payloads", payloads))
+                        .asText());
+        if (token == 0) {
+            throw new AssertionError(name + ": sendTextMessage to " + toUri + " refused (token 0)\n" + logs());
+        }
+        return token;
+    }
+
+    /**
+     * Tells jamid a message from {@code peerUri} was displayed: 13.7 then sends the peer an IMDN
+     * {@code displayed} notification as a non-swarm message (read receipts are on by default).
+     */
+    public boolean setMessageDisplayed(Account account, String peerUri, String messageIdHex) {
+        return call(
+                        "setMessageDisplayed",
+                        Map.of(
+                                "account",
+                                account.localId(),
+                                "conversation",
+                                "jami:" + peerUri,
+                                "message",
+                                messageIdHex,
+                                "status",
+                                MessageState.DISPLAYED.ordinal()))
+                .asBoolean();
+    }
+
+    /** Tells jamid the user is ({@code composing}) or stopped typing to {@code peerUri}: 13.7 sends the peer an isComposing notification. */
+    public void setComposing(Account account, String peerUri, boolean composing) {
+        call(
+                "setIsComposing",
+                Map.of("account", account.localId(), "conversation", "jami:" + peerUri, "composing", composing));
+    }
+
+    /** Waits for jamid's {@code composingStatusChanged} from {@code peerUri} with that state, emitted at or after {@code sinceMillis}; returns when. */
+    public long awaitComposing(Account account, String peerUri, boolean composing, long sinceMillis, Duration timeout) {
+        return awaitEvent(
+                        "composingStatusChanged",
+                        e -> e.atMillis() >= sinceMillis
+                                && e.arg(0).equals(account.localId())
+                                && e.arg(2).equals(peerUri)
+                                && e.args().get(3).asInt() == (composing ? 1 : 0),
+                        timeout)
+                .atMillis();
+    }
+
+    /** A message jamid reported with {@code incomingAccountMessage}; {@code idHex} is the wire id in hex. */
+    public record IncomingMessage(String from, String idHex, Map<String, String> payloads, long atMillis) {}
+
+    /** libjami::Account::MessageStates of 13.7, in order: a state's ordinal is its wire value. */
+    public enum MessageState {
+        UNKNOWN,
+        SENDING,
+        SENT,
+        DISPLAYED,
+        FAILURE,
+        CANCELLED
+    }
+
+    /** The first message to {@code account} matching {@code filter}, waiting at most {@code timeout}. */
+    public IncomingMessage awaitIncomingMessage(Account account, Predicate<IncomingMessage> filter, Duration timeout) {
+        Event e = awaitEvent(
+                "incomingAccountMessage",
+                m -> m.arg(0).equals(account.localId()) && filter.test(incomingMessage(m)),
+                timeout);
+        return incomingMessage(e);
+    }
+
+    /** Every message {@code account} reported so far, oldest first. */
+    public List<IncomingMessage> incomingMessages(Account account) {
+        return events().stream()
+                .filter(e ->
+                        e.name().equals("incomingAccountMessage") && e.arg(0).equals(account.localId()))
+                .map(JamiDaemon::incomingMessage)
+                .toList();
+    }
+
+    private static IncomingMessage incomingMessage(Event e) {
+        Map<String, String> payloads = new TreeMap<>();
+        e.args()
+                .get(3)
+                .fields()
+                .forEachRemaining(f -> payloads.put(f.getKey(), f.getValue().asText()));
+        return new IncomingMessage(e.arg(1), e.arg(2), Map.copyOf(payloads), e.atMillis());
+    }
+
+    /**
+     * Waits until jamid reports {@code state} for the message {@code token} it sent from
+     * {@code account}; returns when (millis since start). {@code SENT} is what 13.7 reports when
+     * the recipient device's acknowledgement came back.
+     */
+    public long awaitMessageState(Account account, long token, MessageState state, Duration timeout) {
+        return awaitEvent(
+                        "accountMessageStatusChanged",
+                        e -> e.arg(0).equals(account.localId())
+                                && e.arg(3).equals(Long.toUnsignedString(token))
+                                && e.args().get(4).asInt() == state.ordinal(),
+                        timeout)
+                .atMillis();
+    }
+
+    /** Milliseconds since this daemon was started, the clock of {@link Event#atMillis()}. */
+    public long nowMillis() {
+        return (System.nanoTime() - startNanos) / 1_000_000;
     }
 
     /** The first event (since start) named {@code eventName} matching {@code filter}, waiting at most {@code timeout}. */

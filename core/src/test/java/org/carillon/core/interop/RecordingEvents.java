@@ -11,11 +11,23 @@ import org.carillon.core.account.DeviceId;
 import org.carillon.core.contact.AccountEvents;
 import org.carillon.core.contact.Contact;
 import org.carillon.core.contact.TrustRequest;
+import org.carillon.core.message.Message;
+import org.carillon.core.message.MessageEvents;
+import org.carillon.core.message.MessageStatus;
 
-/** What a Carillon {@code OnlineAccount} told the test, with bounded waits for what it expects. */
-final class RecordingEvents implements AccountEvents {
+/**
+ * What a Carillon {@code OnlineAccount} and its {@code Messenger} told the test, with bounded
+ * waits for what it expects.
+ */
+final class RecordingEvents implements AccountEvents, MessageEvents {
     /** Presence as heard: contact, device, online or not. */
     record Presence(AccountId contact, DeviceId device, boolean online) {}
+
+    /** A contact started or stopped typing. */
+    record Typing(AccountId peer, boolean active) {}
+
+    /** A message's new state as heard. */
+    record Status(AccountId peer, long messageId, MessageStatus status) {}
 
     private final List<Object> heard = new ArrayList<>();
 
@@ -32,6 +44,21 @@ final class RecordingEvents implements AccountEvents {
     @Override
     public void onPresence(AccountId contact, DeviceId device, boolean online) {
         record(new Presence(contact, device, online));
+    }
+
+    @Override
+    public void onMessage(Message message) {
+        record(message);
+    }
+
+    @Override
+    public void onStatus(AccountId peer, long messageId, MessageStatus status) {
+        record(new Status(peer, messageId, status));
+    }
+
+    @Override
+    public void onTyping(AccountId peer, boolean active) {
+        record(new Typing(peer, active));
     }
 
     @Override

@@ -134,11 +134,6 @@ public final class MemoryMessageStore implements MessageStore {
     }
 
     @Override
-    public synchronized void reschedule(PendingDelivery delivery) {
-        pending.replace(key(delivery.messageId(), delivery.device()), delivery);
-    }
-
-    @Override
     public synchronized void addPending(List<PendingDelivery> deliveries) {
         for (PendingDelivery d : deliveries) {
             pending.put(key(d.messageId(), d.device()), d);

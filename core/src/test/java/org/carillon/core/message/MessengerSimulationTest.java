@@ -11,7 +11,10 @@ import java.util.concurrent.CompletableFuture;
 import org.carillon.core.account.AccountKeys;
 import org.carillon.core.account.Progress;
 import org.carillon.core.account.TestAccounts;
+import org.carillon.core.contact.OnlineAccount;
 import org.carillon.core.message.SimulatedMessaging.Device;
+import org.carillon.dht.InfoHash;
+import org.carillon.dht.Value;
 import org.carillon.dht.sim.Simulation;
 import org.carillon.dht.sim.SimulationSeed;
 import org.junit.jupiter.api.BeforeEach;
@@ -89,6 +92,38 @@ class MessengerSimulationTest {
                 .isZero();
         assertThat(alice.heard.refused).isEmpty();
         assertThat(bob.heard.refused).isEmpty();
+    }
+
+    @Test
+    void messagesDatedOnlyToTheSecondAreOrderedByArrivalWithinIt() {
+        Device alice = device(TestAccounts.alice(), 3);
+        Device bob = device(TestAccounts.bob(), 17);
+        contacts(alice, bob);
+        sim.clock().runFor(1000 - sim.clock().now() % 1000 + 1);
+        long second = sim.clock().now() / 1000;
+        InfoHash bobsInbox = OnlineAccount.inboxOf(bob.keys.deviceId().shortId());
+        List<String> written = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            Message question = bob.messenger.send(alice.id(), "bob asks " + i);
+            written.add(question.body());
+            sim.clock().runUntil(() -> alice.heard.messages.stream().anyMatch(m -> m.id() == question.id()), 5_000);
+            // answered as jamid writes: dated to the second, no ts or seq; the ids fall, so id order is the wrong one
+            long id = 1000 - i;
+            Value answer = alice.dht.seal(
+                    Value.of(
+                            0,
+                            ImMessage.TYPE,
+                            ImMessage.text(id, "alice answers " + i, second).encode()),
+                    bob.keys.device().key().getPublic());
+            await(alice.dht.put(bobsInbox, answer, false));
+            sim.clock().runUntil(() -> bob.heard.messages.stream().anyMatch(m -> m.id() == id), 5_000);
+            written.add("alice answers " + i);
+        }
+        assertThat(sim.clock().now() / 1000)
+                .as("the conversation fits in one second")
+                .isEqualTo(second);
+        assertThat(SimulatedMessaging.bodies(bob.messenger.history(alice.id(), Optional.empty(), 10)))
+                .containsExactlyElementsOf(written);
     }
 
     @Test

@@ -25,7 +25,14 @@ CONFIGURATION = ("/cx/ring/Ring/ConfigurationManager", "cx.ring.Ring.Configurati
 PRESENCE = ("/cx/ring/Ring/PresenceManager", "cx.ring.Ring.PresenceManager")
 CALL_TIMEOUT = 60
 CONFIGURATION_SIGNALS = ("incomingTrustRequest", "contactAdded", "contactRemoved",
-                         "registrationStateChanged", "knownDevicesChanged", "accountsChanged")
+                         "registrationStateChanged", "knownDevicesChanged", "accountsChanged",
+                         # 13.7 emits (account, from, message id (hex), payloads): the XML's
+                         # argument names have message id and from the wrong way round
+                         "incomingAccountMessage",
+                         # (account, conversation ("" for non-swarm), peer, token (decimal), state)
+                         "accountMessageStatusChanged",
+                         # (account, conversation ("" for non-swarm), peer, 1 active / 0 idle)
+                         "composingStatusChanged")
 PRESENCE_SIGNALS = ("newBuddyNotification",)
 
 
@@ -157,6 +164,33 @@ class Driver:
     def subscribeBuddy(self, r):
         self.presence.subscribeBuddy(r["account"], r["uri"], bool(r.get("flag", True)),
                                      timeout=CALL_TIMEOUT)
+        return True
+
+    def sendTextMessage(self, r):
+        """Non-swarm text message ({mime: body}, one part in 13.7); returns jamid's token, which is
+        the id of the ImMessage it puts at each device inbox of the peer (0: not sent)."""
+        payloads = dbus.Dictionary({str(k): str(v) for k, v in r["payloads"].items()},
+                                   signature="ss")
+        return str(int(self.cfg.sendTextMessage(r["account"], r["to"], payloads,
+                                                timeout=CALL_TIMEOUT)))
+
+    def setMessageDisplayed(self, r):
+        """With conversation "jami:<peer>", 13.7 sends the peer an IMDN 'displayed' message as a
+        non-swarm text message (status 3 = DISPLAYED)."""
+        return bool(self.cfg.setMessageDisplayed(r["account"], r["conversation"], r["message"],
+                                                 int(r.get("status", 3)), timeout=CALL_TIMEOUT))
+
+    def setIsComposing(self, r):
+        """With conversation "jami:<peer>", 13.7 sends the peer an isComposing notification
+        (active, or idle) as a non-swarm text message."""
+        self.cfg.setIsComposing(r["account"], r["conversation"], bool(r["composing"]),
+                                timeout=CALL_TIMEOUT)
+        return True
+
+    def setAccountActive(self, r):
+        """Takes the account off the DHT (False) or back on (True), as a client does when the
+        user disables it; registrationStateChanged tells when it is done."""
+        self.cfg.setAccountActive(r["account"], bool(r["active"]), timeout=CALL_TIMEOUT)
         return True
 
     def removeAccount(self, r):

@@ -1,0 +1,180 @@
+package org.carillon.core.daemon;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The daemon's settings, from {@code carillon.conf} in the data directory: {@code key = value}
+ * lines, {@code #} comments. The file is written with every key, its default and a comment when
+ * it does not exist, so a user sees what can be set. A wrong line is an error naming the file,
+ * the line and what was expected; unknown keys too (a typo should not be silently ignored).
+ *
+ * @param dhtPort the DHT node's UDP port (the next free one is taken when it is busy)
+ * @param bootstrap nodes to join through, besides the saved routing table
+ * @param apiBind where the API listens (a loopback address)
+ * @param logLevel the log file's level: error, warn, info, debug, trace
+ * @param messageMaxAge how long an unacknowledged message is kept publishing
+ */
+public record DaemonConfig(
+        int dhtPort, List<String> bootstrap, InetSocketAddress apiBind, String logLevel, Duration messageMaxAge) {
+    public static final String FILE = "carillon.conf";
+    public static final String DEFAULT_BOOTSTRAP = "bootstrap.jami.net:4222";
+
+    public static final DaemonConfig DEFAULTS = new DaemonConfig(
+            4222, List.of(DEFAULT_BOOTSTRAP), new InetSocketAddress("127.0.0.1", 7422), "info", Duration.ofDays(30));
+
+    private static final List<String> LEVELS = List.of("error", "warn", "info", "debug", "trace");
+
+    public DaemonConfig {
+        bootstrap = List.copyOf(bootstrap);
+    }
+
+    /** Reads {@code dir/carillon.conf}, writing the commented defaults first when there is none. */
+    public static DaemonConfig load(Path dir) throws IOException {
+        Path file = dir.resolve(FILE);
+        if (!Files.exists(file)) {
+            Files.writeString(file, DEFAULTS.render(), StandardCharsets.UTF_8);
+        }
+        return parse(file, Files.readAllLines(file, StandardCharsets.UTF_8));
+    }
+
+    static DaemonConfig parse(Path file, List<String> lines) throws IOException {
+        Map<String, String> values = new LinkedHashMap<>();
+        for (int i = 0; i < lines.size(); i++) {
+            String line = lines.get(i).strip();
+            if (line.isEmpty() || line.startsWith("#")) {
+                continue;
+            }
+            int eq = line.indexOf('=');
+            if (eq <= 0) {
+                throw error(file, i, "expected 'key = value', found '" + abbreviate(line) + "'");
+            }
+            String key = line.substring(0, eq).strip();
+            String value = line.substring(eq + 1).strip();
+            if (!List.of("dht.port", "dht.bootstrap", "api.bind", "log.level", "messages.keep-days")
+                    .contains(key)) {
+                throw error(
+                        file,
+                        i,
+                        "unknown key '" + abbreviate(key)
+                                + "' (known: dht.port, dht.bootstrap, api.bind, log.level, messages.keep-days)");
+            }
+            if (values.put(key, value) != null) {
+                throw error(file, i, "'" + key + "' is set twice");
+            }
+            values.put(key + "@line", Integer.toString(i));
+        }
+        int port = DEFAULTS.dhtPort;
+        List<String> bootstrap = DEFAULTS.bootstrap;
+        InetSocketAddress api = DEFAULTS.apiBind;
+        String level = DEFAULTS.logLevel;
+        Duration age = DEFAULTS.messageMaxAge;
+        if (values.containsKey("dht.port")) {
+            port = integer(file, values, "dht.port", 1, 65535);
+        }
+        if (values.containsKey("dht.bootstrap")) {
+            bootstrap = new ArrayList<>();
+            for (String b : values.get("dht.bootstrap").split(",")) {
+                if (!b.isBlank()) {
+                    bootstrap.add(b.strip());
+                }
+            }
+        }
+        if (values.containsKey("api.bind")) {
+            String v = values.get("api.bind");
+            int colon = v.lastIndexOf(':');
+            if (colon <= 0) {
+                throw error(file, line(values, "api.bind"), "'api.bind' is host:port, not '" + abbreviate(v) + "'");
+            }
+            int apiPort = integer(file, values, "api.bind", v.substring(colon + 1), 0, 65535);
+            api = new InetSocketAddress(v.substring(0, colon).replace("[", "").replace("]", ""), apiPort);
+            if (api.isUnresolved() || !api.getAddress().isLoopbackAddress()) {
+                throw error(
+                        file,
+                        line(values, "api.bind"),
+                        "'api.bind' must be a loopback address (127.0.0.1 or [::1]);"
+                                + " other addresses need TLS, which this daemon does not configure yet");
+            }
+        }
+        if (values.containsKey("log.level")) {
+            level = values.get("log.level").toLowerCase(Locale.ROOT);
+            if (!LEVELS.contains(level)) {
+                throw error(file, line(values, "log.level"), "'log.level' is one of " + LEVELS);
+            }
+        }
+        if (values.containsKey("messages.keep-days")) {
+            age = Duration.ofDays(integer(file, values, "messages.keep-days", 1, 365));
+        }
+        return new DaemonConfig(port, bootstrap, api, level, age);
+    }
+
+    /** The file as written the first time: every key with its value and what it means. */
+    public String render() {
+        return """
+                # Carillon daemon settings. Lines are 'key = value'; '#' starts a comment.
+                # The daemon reads this file at start and again when it changes.
+
+                # UDP port of the DHT node (the next free port is taken when this one is busy)
+                dht.port = %d
+
+                # Nodes to join the DHT through, comma-separated host:port (empty: only the saved routing table)
+                dht.bootstrap = %s
+
+                # Where the API (JSON-RPC 2.0 over WebSocket) listens; loopback only
+                api.bind = %s:%d
+
+                # Detail of the log file: error, warn, info, debug or trace
+                log.level = %s
+
+                # Days an unacknowledged message keeps being published for an offline contact
+                messages.keep-days = %d
+                """.formatted(
+                dhtPort,
+                String.join(", ", bootstrap),
+                apiBind.getHostString().contains(":") ? "[" + apiBind.getHostString() + "]" : apiBind.getHostString(),
+                apiBind.getPort(),
+                logLevel,
+                messageMaxAge.toDays());
+    }
+
+    private static int integer(Path file, Map<String, String> values, String key, int min, int max) throws IOException {
+        return integer(file, values, key, values.get(key), min, max);
+    }
+
+    private static int integer(Path file, Map<String, String> values, String key, String text, int min, int max)
+            throws IOException {
+        try {
+            int n = Integer.parseInt(text.strip());
+            if (n >= min && n <= max) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw error(
+                file,
+                line(values, key),
+                "'" + key + "' must be a number from " + min + " to " + max + ", not '" + abbreviate(text) + "'");
+    }
+
+    private static int line(Map<String, String> values, String key) {
+        return Integer.parseInt(values.get(key + "@line"));
+    }
+
+    private static IOException error(Path file, int index, String what) {
+        return new IOException(file + ":" + (index + 1) + ": " + what);
+    }
+
+    private static String abbreviate(String s) {
+        return s.length() <= 40 ? s : s.substring(0, 40) + "…";
+    }
+}

@@ -1,0 +1,63 @@
+package org.carillon.core.daemon;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class DaemonConfigTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void aFreshDirectoryGetsTheCommentedDefaultsWhichReadBackAsThemselves() throws IOException {
+        DaemonConfig config = DaemonConfig.load(dir);
+        assertThat(config).isEqualTo(DaemonConfig.DEFAULTS);
+        String text = Files.readString(dir.resolve(DaemonConfig.FILE));
+        assertThat(text).contains("# UDP port of the DHT node").contains("dht.port = 4222");
+        assertThat(DaemonConfig.load(dir)).isEqualTo(config);
+    }
+
+    @Test
+    void valuesAreRead() throws IOException {
+        Files.writeString(dir.resolve(DaemonConfig.FILE), """
+                # mine
+                dht.port = 4300
+                dht.bootstrap = 127.0.0.1:4222, [::1]:4223
+                api.bind = [::1]:0
+                log.level = DEBUG
+                messages.keep-days = 7
+                """);
+        DaemonConfig c = DaemonConfig.load(dir);
+        assertThat(c.dhtPort()).isEqualTo(4300);
+        assertThat(c.bootstrap()).containsExactly("127.0.0.1:4222", "[::1]:4223");
+        assertThat(c.apiBind().getAddress().isLoopbackAddress()).isTrue();
+        assertThat(c.logLevel()).isEqualTo("debug");
+        assertThat(c.messageMaxAge()).isEqualTo(Duration.ofDays(7));
+        assertThat(DaemonConfig.parse(dir, List.of("dht.bootstrap =")))
+                .satisfies(e -> assertThat(e.bootstrap()).isEmpty());
+    }
+
+    @Test
+    void wrongLinesAreNamedWithTheirLine() {
+        Path f = dir.resolve("carillon.conf");
+        assertThatThrownBy(() -> DaemonConfig.parse(f, List.of("# x", "dht.port = 70000")))
+                .hasMessage(f + ":2: 'dht.port' must be a number from 1 to 65535, not '70000'");
+        assertThatThrownBy(() -> DaemonConfig.parse(f, List.of("dht.prot = 1")))
+                .hasMessageContaining(":1: unknown key 'dht.prot'");
+        assertThatThrownBy(() -> DaemonConfig.parse(f, List.of("just words")))
+                .hasMessageContaining(":1: expected 'key = value'");
+        assertThatThrownBy(() -> DaemonConfig.parse(f, List.of("api.bind = 8.8.8.8:1")))
+                .hasMessageContaining("loopback");
+        assertThatThrownBy(() -> DaemonConfig.parse(f, List.of("log.level = loud")))
+                .hasMessageContaining("one of [error, warn, info, debug, trace]");
+        assertThatThrownBy(() -> DaemonConfig.parse(f, List.of("log.level = info", "log.level = warn")))
+                .hasMessageContaining(":2: 'log.level' is set twice");
+    }
+}
