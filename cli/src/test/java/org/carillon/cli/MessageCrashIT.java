@@ -28,6 +28,7 @@ import org.carillon.dht.DhtRunner;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -53,7 +54,8 @@ class MessageCrashIT {
     private static final Pattern THEIRS = Pattern.compile("^\\S+\\s+([0-9a-f]{1,16})  them  ");
     private static final Pattern DELIVERED = Pattern.compile("^\\S+\\s+([0-9a-f]{1,16})  me    ✓✓");
 
-    @TempDir
+    /** Kept when the test fails: the accounts' databases and the processes' logs say what happened. */
+    @TempDir(cleanup = CleanupMode.ON_SUCCESS)
     Path tmp;
 
     private DhtRunner seed;
@@ -74,7 +76,7 @@ class MessageCrashIT {
     void everyMessageReportedAcceptedIsDeliveredExactlyOnceInOrderDespiteKills() throws Exception {
         int total = Integer.getInteger("crash.messages", DEFAULT_MESSAGES);
         long seedValue = Long.getLong("crash.seed", System.nanoTime());
-        System.out.println("MessageCrashIT: " + total + " messages, random seed " + seedValue);
+        System.out.println("MessageCrashIT: " + total + " messages, random seed " + seedValue + ", in " + tmp);
         Random random = new Random(seedValue);
         String alice = create("alice");
         String bob = create("bob");
