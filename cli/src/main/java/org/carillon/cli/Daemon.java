@@ -35,7 +35,7 @@ final class Daemon implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Daemon.class);
 
     /** Where a client finds the API of the daemon of a data directory (written at start, removed at stop). */
-    static final String ENDPOINT_FILE = "api.uri";
+    static final String ENDPOINT_FILE = org.carillon.api.client.CarillonClient.ENDPOINT_FILE;
 
     /** How many ports after the configured one are tried when it is taken. */
     static final int PORT_TRIES = 20;

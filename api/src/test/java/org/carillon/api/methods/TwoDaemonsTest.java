@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -18,6 +19,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import org.carillon.api.client.ApiClient;
 import org.carillon.api.client.ApiException;
+import org.carillon.api.client.CarillonClient;
+import org.carillon.api.model.AccountView;
 import org.carillon.api.rpc.RpcDispatcher;
 import org.carillon.api.rpc.RpcError;
 import org.carillon.api.server.ApiServer;
@@ -173,6 +176,25 @@ class TwoDaemonsTest {
         assertThat(b2.call("messages.search", Map.of("account", "bob", "words", "HEL")))
                 .extracting(m -> m.get("text").asText())
                 .containsExactly("hello bob");
+    }
+
+    @Test
+    void theTypedClientFindsTheDaemonOfADataDirectory() throws Exception {
+        assertThat(CarillonClient.find(tmp, TIMEOUT)).as("no daemon ran there").isEmpty();
+        Daemon a = daemon("alice");
+        Files.writeString(a.home.resolve(CarillonClient.ENDPOINT_FILE), a.server.uri() + "\n");
+        try (CarillonClient client = CarillonClient.find(a.home, TIMEOUT).orElseThrow()) {
+            AccountView alice = client.createAccount("alice");
+            assertThat(client.accounts()).containsExactly(alice);
+            assertThat(client.contacts("alice")).isEmpty();
+            assertThatThrownBy(() -> client.send("alice", "b".repeat(40), "hi"))
+                    .isInstanceOf(ApiException.class)
+                    .hasMessageContaining("not a contact");
+        }
+        a.server.close();
+        assertThat(CarillonClient.find(a.home, TIMEOUT))
+                .as("its daemon is gone")
+                .isEmpty();
     }
 
     @Test
