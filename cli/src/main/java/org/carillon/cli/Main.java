@@ -14,9 +14,12 @@ import picocli.CommandLine.UnmatchedArgumentException;
         name = "carillon",
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
-        description = "Serverless end-to-end encrypted communication on an OpenDHT-compatible DHT.",
+        description =
+                "Serverless end-to-end encrypted communication on an OpenDHT-compatible DHT. Without a command: runs the daemon (carillon daemon).",
         commandListHeading = "%nCommands:%n",
         subcommands = {
+            DaemonCommand.class,
+            DemoCommand.class,
             DhtCommand.class,
             AccountCommand.class,
             ContactCommand.class,
@@ -46,11 +49,10 @@ public final class Main implements Callable<Integer> {
                 .setExecutionExceptionHandler(Main::userError);
     }
 
-    /** Without a subcommand there is nothing to do: show what there is, as a usage error. */
+    /** Without a subcommand, Carillon's main job: the daemon, with its defaults. */
     @Override
     public Integer call() {
-        spec.commandLine().usage(spec.commandLine().getErr());
-        return spec.exitCodeOnInvalidInput();
+        return spec.commandLine().execute("daemon");
     }
 
     /**

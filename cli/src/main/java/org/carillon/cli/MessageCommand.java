@@ -47,7 +47,8 @@ final class MessageCommand implements Callable<Integer> {
                         + " here: from then on it is never lost. The command then stays online until it is"
                         + " delivered or --timeout passes, printing each change ('sent ID', 'delivered ID',"
                         + " 'read ID', 'failed ID'). What is not delivered yet stays in the outbox and is sent"
-                        + " again by any later command of this account that goes online."
+                        + " again by any later command of this account that goes online. Exits with 0 once the"
+                        + " messages are accepted, delivered or not; with 1 when one could not be accepted."
             })
     static final class Send implements Callable<Integer> {
         @Spec
@@ -75,7 +76,8 @@ final class MessageCommand implements Callable<Integer> {
                 index = "1..*",
                 arity = "0..*",
                 paramLabel = "TEXT",
-                description = "The message (several words are joined by spaces).")
+                description = "The message (several words are joined by spaces; put -- before a text that starts"
+                        + " with -).")
         List<String> words = new ArrayList<>();
 
         private final Stdin stdin;

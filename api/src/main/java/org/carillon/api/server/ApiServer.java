@@ -62,7 +62,7 @@ public final class ApiServer implements AutoCloseable {
         threads.setDaemon(true);
         Server server = new Server(threads);
         ServerConnector connector = new ServerConnector(server);
-        connector.setHost(bind.getHostString());
+        connector.setHost(bind.getAddress().getHostAddress());
         connector.setPort(bind.getPort());
         server.addConnector(connector);
         ApiServer api = new ApiServer(server, connector);

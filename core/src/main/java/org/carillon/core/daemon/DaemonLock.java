@@ -32,6 +32,8 @@ public final class DaemonLock implements AutoCloseable {
         FileLock lock;
         try {
             lock = channel.tryLock();
+        } catch (java.nio.channels.OverlappingFileLockException e) {
+            lock = null; // this very process holds it (a second daemon started in the same JVM)
         } catch (IOException | RuntimeException e) {
             channel.close();
             throw e;

@@ -249,6 +249,10 @@ public final class Messenger implements AutoCloseable {
         return store.history(peer, before, limit);
     }
 
+    public Optional<Message> message(AccountId peer, long id) {
+        return store.message(peer, id);
+    }
+
     public List<Message> search(Optional<AccountId> peer, String words, int limit) {
         return store.search(peer, words, limit);
     }

@@ -1,0 +1,143 @@
+package org.carillon.api.client;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
+import org.carillon.api.model.AccountView;
+import org.carillon.api.model.ContactView;
+import org.carillon.api.model.MessageView;
+import org.carillon.api.model.RequestView;
+import org.carillon.api.rpc.RpcDispatcher;
+import org.carillon.api.server.ApiToken;
+
+/**
+ * The daemon's API as Java calls: typed results, {@link ApiException} for error objects,
+ * {@link IOException} when the daemon cannot be reached. {@link #find} connects to the daemon of
+ * a data directory, if one runs.
+ */
+public final class CarillonClient implements AutoCloseable {
+    /** What a daemon writes in its data directory for clients: where its API listens. */
+    public static final String ENDPOINT_FILE = "api.uri";
+
+    private final ApiClient api;
+    private final Duration timeout;
+
+    private CarillonClient(ApiClient api, Duration timeout) {
+        this.api = api;
+        this.timeout = timeout;
+    }
+
+    public static CarillonClient connect(URI uri, String token, Duration timeout) throws IOException {
+        return new CarillonClient(ApiClient.connect(uri, token, timeout), timeout);
+    }
+
+    /** The running daemon of {@code dataDirectory}; empty when none runs there. */
+    public static Optional<CarillonClient> find(Path dataDirectory, Duration timeout) throws IOException {
+        String uri;
+        try {
+            uri = Files.readString(dataDirectory.resolve(ENDPOINT_FILE)).strip();
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(connect(URI.create(uri), ApiToken.read(dataDirectory), timeout));
+        } catch (IOException e) {
+            if (e.getMessage() != null && e.getMessage().startsWith("cannot connect")) {
+                return Optional.empty(); // a daemon that died without removing its file
+            }
+            throw e;
+        }
+    }
+
+    /** Hears the daemon's events: each one's name and params. */
+    public void onEvent(String name, Consumer<JsonNode> listener) {
+        api.subscribe((event, params) -> {
+            if (event.equals(name)) {
+                listener.accept(params);
+            }
+        });
+    }
+
+    public List<AccountView> accounts() throws IOException {
+        return call("accounts.list", Map.of(), new TypeReference<>() {});
+    }
+
+    public AccountView createAccount(String alias) throws IOException {
+        return call("accounts.create", Map.of("alias", alias), new TypeReference<>() {});
+    }
+
+    public List<ContactView> contacts(String account) throws IOException {
+        return call("contacts.list", Map.of("account", account), new TypeReference<>() {});
+    }
+
+    public void addContact(String account, String contact) throws IOException {
+        call("contacts.add", Map.of("account", account, "contact", contact), new TypeReference<JsonNode>() {});
+    }
+
+    public List<RequestView> requests(String account) throws IOException {
+        return call("requests.list", Map.of("account", account), new TypeReference<>() {});
+    }
+
+    public void accept(String account, String from) throws IOException {
+        call("requests.accept", Map.of("account", account, "from", from), new TypeReference<JsonNode>() {});
+    }
+
+    public MessageView send(String account, String contact, String text) throws IOException {
+        return call(
+                "messages.send",
+                Map.of("account", account, "contact", contact, "text", text),
+                new TypeReference<>() {});
+    }
+
+    /** A page of history in send order: the newest {@code limit}, or those before {@code before}. */
+    public List<MessageView> history(String account, String contact, Optional<String> before, int limit)
+            throws IOException {
+        Map<String, Object> params = new LinkedHashMap<>();
+        params.put("account", account);
+        params.put("contact", contact);
+        before.ifPresent(b -> params.put("before", b));
+        params.put("limit", limit);
+        return call("messages.history", params, new TypeReference<>() {});
+    }
+
+    public void markRead(String account, String contact) throws IOException {
+        call("messages.markRead", Map.of("account", account, "contact", contact), new TypeReference<JsonNode>() {});
+    }
+
+    private <T> T call(String method, Map<String, Object> params, TypeReference<T> type) throws IOException {
+        JsonNode result;
+        try {
+            result = api.call(method, params).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof ApiException a) {
+                throw a;
+            }
+            throw new IOException(
+                    "the daemon did not answer " + method + ": " + e.getCause().getMessage(), e.getCause());
+        } catch (TimeoutException e) {
+            throw new IOException("the daemon did not answer " + method + " within " + timeout.toSeconds() + " s");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
+        }
+        return RpcDispatcher.json().convertValue(result, type);
+    }
+
+    @Override
+    public void close() {
+        api.close();
+    }
+}

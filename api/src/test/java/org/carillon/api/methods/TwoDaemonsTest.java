@@ -1,0 +1,219 @@
+package org.carillon.api.methods;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import org.carillon.api.client.ApiClient;
+import org.carillon.api.client.ApiException;
+import org.carillon.api.client.CarillonClient;
+import org.carillon.api.model.AccountView;
+import org.carillon.api.rpc.RpcDispatcher;
+import org.carillon.api.rpc.RpcError;
+import org.carillon.api.server.ApiServer;
+import org.carillon.api.server.ApiToken;
+import org.carillon.core.account.AccountGenerator;
+import org.carillon.core.local.AccountHost;
+import org.carillon.core.local.LocalAccounts;
+import org.carillon.core.store.DataDirectory;
+import org.carillon.dht.DhtConfig;
+import org.carillon.dht.DhtRunner;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Two daemons' worth of parts in one JVM (own data directories, own DHT nodes on loopback, own
+ * API servers), driven only through the WebSocket API.
+ */
+class TwoDaemonsTest {
+    static final Duration TIMEOUT = Duration.ofSeconds(30);
+
+    @TempDir
+    Path tmp;
+
+    DhtRunner seed;
+    final List<Daemon> daemons = new ArrayList<>();
+
+    /** What the daemon command assembles: node, accounts, methods, server. */
+    final class Daemon implements AutoCloseable {
+        final Path home;
+        final LocalAccounts accounts;
+        final DhtRunner node;
+        final AccountHost host;
+        final ApiServer server;
+        final String token;
+        final ApiClient client;
+        final List<String> events = new CopyOnWriteArrayList<>();
+
+        Daemon(Path home) throws Exception {
+            this.home = home;
+            DataDirectory dir = new DataDirectory(home).ensureExists();
+            accounts = LocalAccounts.open(dir);
+            node = DhtRunner.start(DhtConfig.defaults()
+                    .withBindAddresses(List.of(InetAddress.getLoopbackAddress()))
+                    .withPort(0)
+                    .withBootstrap(List.of(new InetSocketAddress(InetAddress.getLoopbackAddress(), seed.port()))));
+            ApiServer[] serverRef = new ApiServer[1];
+            CarillonMethods methods = new CarillonMethods((name, params) -> serverRef[0].broadcast(name, params));
+            host = new AccountHost(accounts, node, methods);
+            methods.bind(host, new AccountGenerator(new SecureRandom(), 2048));
+            token = ApiToken.loadOrCreate(home);
+            server = ApiServer.start(
+                    new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
+                    token,
+                    new RpcDispatcher(methods.methods(), () -> Map.of()));
+            serverRef[0] = server;
+            host.startAll();
+            client = ApiClient.connect(server.uri(), token, TIMEOUT);
+            client.subscribe((name, params) -> events.add(name + " " + params));
+        }
+
+        JsonNode call(String method, Map<String, Object> params) throws Exception {
+            return client.call(method, params).get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+        }
+
+        String awaitEvent(Predicate<String> wanted) throws InterruptedException {
+            long deadline = System.nanoTime() + TIMEOUT.toNanos();
+            while (System.nanoTime() < deadline) {
+                for (String e : events) {
+                    if (wanted.test(e)) {
+                        return e;
+                    }
+                }
+                Thread.sleep(20);
+            }
+            throw new AssertionError("no such event in " + TIMEOUT + "; heard " + events);
+        }
+
+        @Override
+        public void close() throws Exception {
+            client.close();
+            server.close();
+            host.close();
+            node.close();
+            accounts.close();
+        }
+    }
+
+    @BeforeEach
+    void startSeed() throws IOException {
+        seed = DhtRunner.start(DhtConfig.defaults()
+                .withBindAddresses(List.of(InetAddress.getLoopbackAddress()))
+                .withPort(0));
+    }
+
+    @AfterEach
+    void stopAll() throws Exception {
+        for (Daemon d : daemons) {
+            d.close();
+        }
+        seed.close();
+    }
+
+    Daemon daemon(String name) throws Exception {
+        Daemon d = new Daemon(tmp.resolve(name));
+        daemons.add(d);
+        return d;
+    }
+
+    @Test
+    void twoUsersBecomeContactsChatBothWaysAndKeepTheirHistoryAcrossARestart() throws Exception {
+        Daemon a = daemon("alice");
+        Daemon b = daemon("bob");
+        String alice =
+                a.call("accounts.create", Map.of("alias", "alice")).get("id").asText();
+        String bob = b.call("accounts.create", Map.of("alias", "bob")).get("id").asText();
+        a.awaitEvent(e -> e.startsWith("account.announced") && e.contains("\"ok\":true"));
+        b.awaitEvent(e -> e.startsWith("account.announced") && e.contains("\"ok\":true"));
+
+        a.call("contacts.add", Map.of("account", "alice", "contact", bob));
+        b.awaitEvent(e -> e.startsWith("request.received") && e.contains(alice));
+        assertThat(b.call("requests.list", Map.of("account", "bob"))
+                        .get(0)
+                        .get("from")
+                        .asText())
+                .isEqualTo(alice);
+        b.call("requests.accept", Map.of("account", "bob", "from", alice));
+        a.awaitEvent(e -> e.startsWith("contact.confirmed") && e.contains(bob));
+
+        JsonNode hello = a.call("messages.send", Map.of("account", "alice", "contact", bob, "text", "hello bob"));
+        assertThat(hello.get("status").asText()).isEqualTo("sending");
+        String helloId = hello.get("id").asText();
+        b.awaitEvent(e -> e.startsWith("message.received") && e.contains("hello bob"));
+        a.awaitEvent(e -> e.startsWith("message.status") && e.contains(helloId) && e.contains("delivered"));
+        b.call("messages.send", Map.of("account", "bob", "contact", alice, "text", "hi alice"));
+        a.awaitEvent(e -> e.startsWith("message.received") && e.contains("hi alice"));
+        b.call("messages.markRead", Map.of("account", "bob", "contact", alice));
+        a.awaitEvent(e -> e.startsWith("message.status") && e.contains(helloId) && e.contains("\"read\""));
+
+        // bob's daemon stops and starts again on the same data directory
+        b.close();
+        daemons.remove(b);
+        Daemon b2 = daemon("bob");
+        JsonNode history = b2.call("messages.history", Map.of("account", "bob", "contact", alice));
+        assertThat(history).extracting(m -> m.get("text").asText()).containsExactly("hello bob", "hi alice");
+        assertThat(history.get(0).get("status").asText()).isEqualTo("read");
+        assertThat(b2.call("contacts.list", Map.of("account", "bob"))
+                        .get(0)
+                        .get("confirmed")
+                        .asBoolean())
+                .isTrue();
+        assertThat(b2.call("messages.search", Map.of("account", "bob", "words", "HEL")))
+                .extracting(m -> m.get("text").asText())
+                .containsExactly("hello bob");
+    }
+
+    @Test
+    void theTypedClientFindsTheDaemonOfADataDirectory() throws Exception {
+        assertThat(CarillonClient.find(tmp, TIMEOUT)).as("no daemon ran there").isEmpty();
+        Daemon a = daemon("alice");
+        Files.writeString(a.home.resolve(CarillonClient.ENDPOINT_FILE), a.server.uri() + "\n");
+        try (CarillonClient client = CarillonClient.find(a.home, TIMEOUT).orElseThrow()) {
+            AccountView alice = client.createAccount("alice");
+            assertThat(client.accounts()).containsExactly(alice);
+            assertThat(client.contacts("alice")).isEmpty();
+            assertThatThrownBy(() -> client.send("alice", "b".repeat(40), "hi"))
+                    .isInstanceOf(ApiException.class)
+                    .hasMessageContaining("not a contact");
+        }
+        a.server.close();
+        assertThat(CarillonClient.find(a.home, TIMEOUT))
+                .as("its daemon is gone")
+                .isEmpty();
+    }
+
+    @Test
+    void badCallsGetErrorObjects() throws Exception {
+        Daemon a = daemon("alice");
+        assertThatThrownBy(() -> a.call("contacts.list", Map.of("account", "nobody")))
+                .hasCauseInstanceOf(ApiException.class)
+                .satisfies(e ->
+                        assertThat(((ApiException) e.getCause()).error().code()).isEqualTo(RpcError.NOT_FOUND));
+        a.call("accounts.create", Map.of("alias", "alice"));
+        assertThatThrownBy(() -> a.call("messages.send", Map.of("account", "alice", "contact", "12", "text", "x")))
+                .hasMessageContaining("'contact'");
+        assertThatThrownBy(() ->
+                        a.call("messages.send", Map.of("account", "alice", "contact", "a".repeat(40), "text", "x")))
+                .satisfies(e ->
+                        assertThat(((ApiException) e.getCause()).error().code()).isEqualTo(RpcError.REFUSED))
+                .hasMessageContaining("not a contact");
+        assertThatThrownBy(() -> a.call("accounts.create", Map.of("alias", "")))
+                .satisfies(e ->
+                        assertThat(((ApiException) e.getCause()).error().code()).isEqualTo(-32602));
+    }
+}
