@@ -60,7 +60,16 @@ final class DemoCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         out = spec.commandLine().getOut();
         started = System.nanoTime();
+        String level = LogFile.level();
         LogFile.level("warn"); // the narration is the output; the nodes' own logs would drown it
+        try {
+            return demo();
+        } finally {
+            LogFile.level(level);
+        }
+    }
+
+    private int demo() throws Exception {
         Path root = Files.createTempDirectory("carillon-demo-");
         say("A private DHT of 3 nodes on loopback, and two daemons joining it (data in " + root + ")");
         InetAddress lo = InetAddress.getLoopbackAddress();

@@ -58,6 +58,15 @@ final class LogFile {
         return file;
     }
 
+    /** The root logger's level now ("info" when logback is not the binding). */
+    static String level() {
+        if (LoggerFactory.getILoggerFactory() instanceof LoggerContext context) {
+            Level l = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).getLevel();
+            return l == null ? "info" : l.toString().toLowerCase(Locale.ROOT);
+        }
+        return "info";
+    }
+
     /** Changes the level (a config reload). */
     static void level(String level) {
         if (LoggerFactory.getILoggerFactory() instanceof LoggerContext context) {

@@ -9,6 +9,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.carillon.core.account.AccountKeys;
 import org.carillon.core.contact.AccountEvents;
+import org.carillon.core.daemon.DaemonLock;
 import org.carillon.core.local.AccountSession;
 import org.carillon.core.local.LocalAccounts;
 import org.carillon.core.message.MessageEvents;
@@ -74,15 +75,18 @@ final class Online {
             Operation<T> operation)
             throws IOException {
         AccountKeys keys = accounts.keys(account);
-        try (AccountSession session = AccountSession.start(
-                keys,
-                accounts.state(account),
-                events,
-                accounts.messages(account),
-                messageEvents,
-                accounts.revocations(account),
-                network.config(),
-                network.timeout)) {
+        // a daemon has every account of its data directory online: beside it, this command's
+        // session of the same device would answer messages twice
+        try (DaemonLock online = DaemonLock.acquireShared(accounts.directory());
+                AccountSession session = AccountSession.start(
+                        keys,
+                        accounts.state(account),
+                        events,
+                        accounts.messages(account),
+                        messageEvents,
+                        accounts.revocations(account),
+                        network.config(),
+                        network.timeout)) {
             return operation.run(session).get(limit.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
             throw new IOException("the network did not answer within " + limit.toSeconds() + " s");

@@ -29,11 +29,16 @@ class MainTest {
     }
 
     @Test
-    void noSubcommandIsAUsageErrorThatShowsTheCommands() {
-        CliRun run = carillon(dhtThatMustNotStart());
+    void helpListsTheCommandsAndSaysThatNoneRunsTheDaemon() {
+        CliRun run = carillon(dhtThatMustNotStart(), "--help");
 
-        assertThat(run.exitCode()).isEqualTo(2);
-        assertThat(run.err()).startsWith("Usage: carillon").contains("dht");
+        assertThat(run.exitCode()).isZero();
+        assertThat(run.out())
+                .startsWith("Usage: carillon")
+                .contains("Without a command: runs the daemon")
+                .contains("daemon")
+                .contains("demo")
+                .contains("dht");
     }
 
     @Test

@@ -55,4 +55,21 @@ class DaemonLockTest {
                     .isEqualTo(Long.toString(ProcessHandle.current().pid()));
         }
     }
+
+    @Test
+    void commandsShareTheDirectoryButNotWithADaemon() throws Exception {
+        DataDirectory dir = new DataDirectory(home);
+        try (DaemonLock one = DaemonLock.acquireShared(dir);
+                DaemonLock two = DaemonLock.acquireShared(dir)) {
+            assertThat(one).isNotSameAs(two);
+        } catch (IOException e) {
+            throw new AssertionError("two commands may be online at once", e);
+        }
+        try (DaemonLock daemon = DaemonLock.acquire(dir)) {
+            assertThatThrownBy(() -> DaemonLock.acquireShared(dir))
+                    .isInstanceOf(DaemonLock.DaemonRunningException.class)
+                    .hasMessageContaining(
+                            "a Carillon daemon (pid " + ProcessHandle.current().pid() + ") runs on " + home);
+        }
+    }
 }
