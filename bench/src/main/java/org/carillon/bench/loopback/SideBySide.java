@@ -322,7 +322,7 @@ public final class SideBySide implements Callable<Integer> {
     }
 
     private static void writeOps(Path file, Map<String, Window> sides) {
-        try (CsvFile csv = new CsvFile(file, "side", "index", "kind", "key", "latency_ms", "ok")) {
+        try (CsvFile csv = new CsvFile(file, "side", "index", "kind", "key", "latency_ms", "ok", "start_ns")) {
             for (String side : List.of(OPENDHT, CARILLON)) {
                 sides.get(side).results().stream()
                         .sorted((a, b) -> Integer.compare(a.index(), b.index()))
@@ -332,7 +332,8 @@ public final class SideBySide implements Callable<Integer> {
                                 r.kind().word,
                                 r.key(),
                                 r.latencyMs() == null ? "" : r.latencyMs(),
-                                r.ok()));
+                                r.ok(),
+                                r.startNs()));
             }
         }
     }

@@ -19,7 +19,7 @@ import org.carillon.dht.DhtRunner;
 public final class StorageNodeMain {
     static final String READY = "carillon storage node ([0-9a-f]{40}) port (\\d+)";
 
-    /** The answer to {@code gc}: milliseconds spent in garbage collection so far, and collections. */
+    /** The answer to {@code gc}: milliseconds the JVM stood still for garbage collection so far, and pauses. */
     static final String GC_TIME = "gc-time (\\d+) ms (\\d+) collections";
 
     /** {@code dhtnode -U} sets no storage limit at all; this is more than any run stores. */
@@ -44,13 +44,24 @@ public final class StorageNodeMain {
                     long ms = 0;
                     long count = 0;
                     for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
-                        ms += Math.max(0, gc.getCollectionTime());
-                        count += Math.max(0, gc.getCollectionCount());
+                        if (stopsTheNode(gc.getName())) {
+                            ms += Math.max(0, gc.getCollectionTime());
+                            count += Math.max(0, gc.getCollectionCount());
+                        }
                     }
                     System.out.println("gc-time " + ms + " ms " + count + " collections");
                     System.out.flush();
                 }
             }
         }
+    }
+
+    /**
+     * Whether a collector's time is time the node stood still: Shenandoah's and ZGC's "… Cycles"
+     * beans count their concurrent cycles, which run beside the node (their "… Pauses" beans
+     * count the pauses); every other collector's time is pause time.
+     */
+    static boolean stopsTheNode(String collectorName) {
+        return !collectorName.endsWith(" Cycles");
     }
 }

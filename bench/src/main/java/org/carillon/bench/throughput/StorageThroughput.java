@@ -115,7 +115,7 @@ public final class StorageThroughput implements Callable<Integer> {
             split = " ",
             paramLabel = "OPTIONS",
             description = "JVM options of Carillon's node process (default: ${DEFAULT-VALUE}).")
-    List<String> carillonJvm = List.of("-Xms1g", "-Xmx1g");
+    List<String> carillonJvm = List.of("-Xms1g", "-Xmx1g", "-XX:+AlwaysPreTouch", "-XX:+UseShenandoahGC");
 
     private static final Duration DRAIN = Duration.ofSeconds(1);
     private static final Duration SETTLE = Duration.ofSeconds(3);
