@@ -27,7 +27,7 @@ public record MessagePolicy(
         int senderBurst,
         double senderPerSecond) {
     public static final MessagePolicy DEFAULT = new MessagePolicy(
-            Duration.ofDays(30), Duration.ofMinutes(4), Duration.ofHours(1), Duration.ofHours(6), 200, 20.0);
+            Duration.ofDays(30), Duration.ofMinutes(4), Duration.ofHours(1), Duration.ofHours(6), 500, 50.0);
 
     public MessagePolicy {
         if (maxAge.isNegative()

@@ -491,12 +491,17 @@ public final class Messenger implements AutoCloseable {
     }
 
     private void expire(PendingDelivery p) {
+        DeliveryKey key = key(p);
+        boolean othersOwed = owed.entrySet().stream()
+                .anyMatch(e -> !e.getKey().equals(key)
+                        && e.getValue().messageId() == p.messageId()
+                        && e.getValue().recipientAccount().equals(p.peer()));
+        boolean failed = !othersOwed && p.recipientAccount().equals(p.peer());
+        if (failed) {
+            setStatus(p.peer(), p.messageId(), MessageStatus.FAILED); // before the delivery goes, as above
+        }
         forget(p);
-        boolean othersOwed = owed.values().stream()
-                .anyMatch(o ->
-                        o.messageId() == p.messageId() && o.recipientAccount().equals(p.peer()));
-        if (!othersOwed && p.recipientAccount().equals(p.peer())) {
-            setStatus(p.peer(), p.messageId(), MessageStatus.FAILED);
+        if (failed) {
             CompletableFuture<Void> w = waitingForDelivery.remove(new DeliveryKey(p.messageId(), InfoHash.ZERO));
             if (w != null) {
                 w.completeExceptionally(new IllegalStateException(
@@ -559,17 +564,21 @@ public final class Messenger implements AutoCloseable {
         if (p == null || closed) {
             return;
         }
-        forget(p);
+        // the status first, then the delivery: a crash between the two leaves the delivery owed
+        // (published again, acknowledged again), never a message neither owed nor delivered
         if (p.recipientAccount().equals(p.peer())) {
             // an acknowledgement may overtake the put's own confirmation: it was stored all the same
             store.message(p.peer(), messageId)
                     .filter(m -> m.status() == MessageStatus.SENDING)
                     .ifPresent(m -> setStatus(p.peer(), messageId, MessageStatus.SENT));
             setStatus(p.peer(), messageId, MessageStatus.DELIVERED);
-            CompletableFuture<Void> w = waitingForDelivery.remove(new DeliveryKey(messageId, InfoHash.ZERO));
-            if (w != null) {
-                w.complete(null);
-            }
+        }
+        forget(p);
+        CompletableFuture<Void> w = p.recipientAccount().equals(p.peer())
+                ? waitingForDelivery.remove(new DeliveryKey(messageId, InfoHash.ZERO))
+                : null;
+        if (w != null) {
+            w.complete(null);
         }
     }
 
