@@ -38,7 +38,8 @@ class DaemonCrashIT {
      * A kill comes after a random number of acknowledged sends up to this (or at once, now and
      * then); {@code -Dcrash.sends=N} for more. With the last run's, at most 170 messages: a
      * restarted daemon puts everything still owed again at once, with fresh value ids, and Bob's
-     * daemon refuses a device's copies beyond 200 in 10 s (MessagePolicy.senderBurst); those wait
+     * daemon refuses a device's copies beyond MessagePolicy.senderBurst in its window (200 in 10 s
+     * when this was measured); those wait
      * for Bob's next presence or the next republication (minutes). With -Dcrash.sends=90, 349
      * messages, 90 were refused and 90 were still missing 90 s after the last send.
      */
