@@ -10,9 +10,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.List;
+import java.util.Optional;
 import org.carillon.api.methods.CarillonApi;
 import org.carillon.api.methods.CarillonMethods;
 import org.carillon.api.rpc.RpcDispatcher;
+import org.carillon.api.server.ApiCertificate;
 import org.carillon.api.server.ApiServer;
 import org.carillon.api.server.ApiToken;
 import org.carillon.core.account.AccountGenerator;
@@ -59,6 +61,7 @@ final class Daemon implements AutoCloseable {
     private final DhtRunner node;
     private final AccountHost host;
     private final ApiServer api;
+    private final ApiCertificate certificate;
     private final Path endpointFile;
 
     private Daemon(
@@ -67,12 +70,14 @@ final class Daemon implements AutoCloseable {
             DhtRunner node,
             AccountHost host,
             ApiServer api,
+            ApiCertificate certificate,
             Path endpointFile) {
         this.lock = lock;
         this.accounts = accounts;
         this.node = node;
         this.host = host;
         this.api = api;
+        this.certificate = certificate;
         this.endpointFile = endpointFile;
     }
 
@@ -95,11 +100,12 @@ final class Daemon implements AutoCloseable {
             methods.bind(host, new AccountGenerator(new SecureRandom(), s.keyBits()));
             List<org.carillon.api.rpc.Method> all = methods.methods();
             RpcDispatcher rpc = new RpcDispatcher(all, () -> CarillonApi.document(all));
-            server[0] = startApi(s.apiBind(), ApiToken.loadOrCreate(dir.root()), rpc);
+            ApiCertificate certificate = certificateFor(s.apiBind(), dir.root());
+            server[0] = startApi(s.apiBind(), ApiToken.loadOrCreate(dir.root()), rpc, certificate);
             host.startAll();
             Path endpoint = dir.root().resolve(ENDPOINT_FILE);
             Files.writeString(endpoint, server[0].uri() + "\n", StandardCharsets.US_ASCII);
-            return new Daemon(lock, accounts, node, host, server[0], endpoint);
+            return new Daemon(lock, accounts, node, host, server[0], certificate, endpoint);
         } catch (Exception | Error e) {
             if (host != null) {
                 host.close();
@@ -146,12 +152,18 @@ final class Daemon implements AutoCloseable {
                 "UDP ports " + s.dhtPort() + " to " + (s.dhtPort() + PORT_TRIES - 1) + " are all taken", last);
     }
 
-    private static ApiServer startApi(InetSocketAddress bind, String token, RpcDispatcher rpc) throws Exception {
+    /** None on loopback; beyond it the token must not cross the network in clear, so TLS with the directory's certificate. */
+    static ApiCertificate certificateFor(InetSocketAddress bind, Path dir) throws IOException {
+        return bind.getAddress().isLoopbackAddress() ? null : ApiCertificate.loadOrCreate(dir, bind.getAddress());
+    }
+
+    private static ApiServer startApi(
+            InetSocketAddress bind, String token, RpcDispatcher rpc, ApiCertificate certificate) throws Exception {
         Exception last = null;
         for (int i = 0; i < PORT_TRIES; i++) {
             int port = bind.getPort() == 0 ? 0 : bind.getPort() + i;
             try {
-                return ApiServer.start(new InetSocketAddress(bind.getAddress(), port), token, rpc);
+                return ApiServer.start(new InetSocketAddress(bind.getAddress(), port), token, rpc, certificate);
             } catch (IOException e) {
                 last = e; // Jetty reports a taken port as an IOException (BindException)
             }
@@ -164,6 +176,11 @@ final class Daemon implements AutoCloseable {
 
     URI apiUri() {
         return api.uri();
+    }
+
+    /** The SHA-256 fingerprint of the API's certificate, for clients to pin, when it speaks TLS. */
+    Optional<String> certificateFingerprint() {
+        return Optional.ofNullable(certificate).map(ApiCertificate::fingerprint);
     }
 
     int dhtPort() {

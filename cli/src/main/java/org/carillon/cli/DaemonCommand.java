@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import org.carillon.api.server.ApiCertificate;
 import org.carillon.cli.Converters.BootstrapConverter;
 import org.carillon.cli.Converters.BootstrapNode;
 import org.carillon.core.daemon.DaemonConfig;
@@ -81,8 +82,7 @@ final class DaemonCommand implements Callable<Integer> {
     @Option(
             names = "--api-port",
             paramLabel = "PORT",
-            description =
-                    "TCP port of the API on loopback (default: api.bind of carillon.conf, 7422; 0: any free port).")
+            description = "TCP port of the API (default: api.bind of carillon.conf, 127.0.0.1:7422; 0: any free port).")
     Integer apiPort;
 
     @Option(
@@ -138,10 +138,14 @@ final class DaemonCommand implements Callable<Integer> {
                 "  API:       " + daemon.apiUri() + " (token in " + dir.root().resolve("api.token") + ")");
         out.println("  accounts:  " + daemon.host().accounts().list().size() + " online"
                 + (daemon.host().accounts().list().isEmpty() ? " (create one: carillon account create)" : ""));
+        daemon.certificateFingerprint()
+                .ifPresent(f -> out.println("  TLS:       self-signed certificate in "
+                        + dir.root().resolve(ApiCertificate.FILE) + ", pin its SHA-256 fingerprint " + f));
         out.println("  logs:      " + logFile);
         out.println("Stop with Ctrl-C.");
         out.flush();
         LOG.info("daemon started: DHT port {}, API {}", daemon.dhtPort(), daemon.apiUri());
+        daemon.certificateFingerprint().ifPresent(f -> LOG.info("API certificate SHA-256 fingerprint {}", f));
 
         Thread watcher = watchConfig(dir.root(), out);
         long since = System.currentTimeMillis();

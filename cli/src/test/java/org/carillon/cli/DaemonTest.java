@@ -75,6 +75,19 @@ class DaemonTest {
     }
 
     @Test
+    void anApiBeyondLoopbackGetsTheDirectorysCertificateAndLoopbackNone() throws Exception {
+        assertThat(Daemon.certificateFor(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), home))
+                .isNull();
+        assertThat(home.resolve(org.carillon.api.server.ApiCertificate.FILE)).doesNotExist();
+        var any = new InetSocketAddress(InetAddress.getByName("0.0.0.0"), 0);
+        String fingerprint = Daemon.certificateFor(any, home).fingerprint();
+        assertThat(home.resolve(org.carillon.api.server.ApiCertificate.FILE)).isRegularFile();
+        assertThat(Daemon.certificateFor(any, home).fingerprint())
+                .as("the same certificate at every start: clients keep their pin")
+                .isEqualTo(fingerprint);
+    }
+
+    @Test
     void wrongArgumentsAreNamed() {
         CliRun run = CliRun.carillon("daemon", "--port", "many", "--data-dir", home.toString());
         assertThat(run.exitCode()).isNotZero();

@@ -16,6 +16,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiConsumer;
+import javax.net.ssl.SSLContext;
 import org.carillon.api.rpc.RpcDispatcher;
 import org.carillon.api.rpc.RpcError;
 
@@ -52,7 +53,19 @@ public final class ApiClient implements AutoCloseable {
 
     /** Connects with the token (sent as {@code Authorization: Bearer}). */
     public static ApiClient connect(URI uri, String token, Duration timeout) throws IOException {
-        HttpClient http = HttpClient.newBuilder().connectTimeout(timeout).build();
+        return connect(HttpClient.newBuilder().connectTimeout(timeout).build(), uri, token, timeout);
+    }
+
+    /**
+     * Connects to a {@code wss://} API trusting what {@code tls} trusts: for a daemon's
+     * self-signed certificate, a context whose trust store holds that certificate.
+     */
+    public static ApiClient connect(URI uri, String token, Duration timeout, SSLContext tls) throws IOException {
+        return connect(
+                HttpClient.newBuilder().connectTimeout(timeout).sslContext(tls).build(), uri, token, timeout);
+    }
+
+    private static ApiClient connect(HttpClient http, URI uri, String token, Duration timeout) throws IOException {
         return new ApiClient(http.newWebSocketBuilder().header("Authorization", "Bearer " + token), uri, timeout);
     }
 

@@ -10,10 +10,15 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.carillon.api.rpc.RpcDispatcher;
 import org.eclipse.jetty.http.HttpStatus;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.SslConnectionFactory;
 import org.eclipse.jetty.util.Fields;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.eclipse.jetty.websocket.server.ServerUpgradeRequest;
 import org.eclipse.jetty.websocket.server.WebSocketUpgradeHandler;
@@ -38,21 +43,31 @@ public final class ApiServer implements AutoCloseable {
 
     private final Server server;
     private final ServerConnector connector;
+    private final boolean tls;
     private final Set<Connection> connections = ConcurrentHashMap.newKeySet();
 
-    private ApiServer(Server server, ServerConnector connector) {
+    private ApiServer(Server server, ServerConnector connector, boolean tls) {
         this.server = server;
         this.connector = connector;
+        this.tls = tls;
+    }
+
+    /** Listens on {@code bind}, a loopback address, without TLS, and answers with {@code rpc}. */
+    public static ApiServer start(InetSocketAddress bind, String token, RpcDispatcher rpc) throws Exception {
+        return start(bind, token, rpc, null);
     }
 
     /**
-     * Listens on {@code bind} (a loopback address: anything else needs TLS, which comes with the
-     * daemon's certificate) and answers with {@code rpc}.
+     * Listens on {@code bind} and answers with {@code rpc}; with {@code certificate}, over TLS
+     * ({@code wss://}). Without one only a loopback address is allowed: the token would cross the
+     * network in clear.
      */
-    public static ApiServer start(InetSocketAddress bind, String token, RpcDispatcher rpc) throws Exception {
-        if (!bind.getAddress().isLoopbackAddress()) {
-            throw new IllegalArgumentException("the API listens on a loopback address only, not " + bind.getAddress()
-                    + ", unless TLS is configured");
+    public static ApiServer start(InetSocketAddress bind, String token, RpcDispatcher rpc, ApiCertificate certificate)
+            throws Exception {
+        if (certificate == null && !bind.getAddress().isLoopbackAddress()) {
+            throw new IllegalArgumentException(
+                    "the API listens on " + bind.getAddress().getHostAddress()
+                            + " only with TLS: a non-loopback address needs a certificate");
         }
         if (token == null || token.length() < 32) {
             throw new IllegalArgumentException("the API token must have at least 32 characters");
@@ -61,11 +76,12 @@ public final class ApiServer implements AutoCloseable {
         threads.setName("carillon-api");
         threads.setDaemon(true);
         Server server = new Server(threads);
-        ServerConnector connector = new ServerConnector(server);
+        ServerConnector connector =
+                certificate == null ? new ServerConnector(server) : tlsConnector(server, certificate);
         connector.setHost(bind.getAddress().getHostAddress());
         connector.setPort(bind.getPort());
         server.addConnector(connector);
-        ApiServer api = new ApiServer(server, connector);
+        ApiServer api = new ApiServer(server, connector, certificate != null);
         byte[] expected = token.getBytes(StandardCharsets.UTF_8);
         server.setHandler(WebSocketUpgradeHandler.from(server, container -> {
             container.setMaxTextMessageSize(
@@ -92,7 +108,8 @@ public final class ApiServer implements AutoCloseable {
 
     /** Where clients connect (without the token). */
     public URI uri() {
-        return URI.create("ws://" + hostForUri(connector.getHost()) + ":" + connector.getLocalPort() + PATH);
+        return URI.create(
+                (tls ? "wss://" : "ws://") + hostForUri(connector.getHost()) + ":" + connector.getLocalPort() + PATH);
     }
 
     public int connectionCount() {
@@ -110,6 +127,17 @@ public final class ApiServer implements AutoCloseable {
     @Override
     public void close() throws Exception {
         server.stop();
+    }
+
+    private static ServerConnector tlsConnector(Server server, ApiCertificate certificate) {
+        SslContextFactory.Server ssl = new SslContextFactory.Server();
+        ssl.setKeyStore(certificate.keyStore());
+        ssl.setKeyStorePassword(new String(ApiCertificate.PASSWORD));
+        HttpConfiguration http = new HttpConfiguration();
+        SecureRequestCustomizer secure = new SecureRequestCustomizer();
+        secure.setSniHostCheck(false); // clients reach a pinned certificate by whatever address they know
+        http.addCustomizer(secure);
+        return new ServerConnector(server, new SslConnectionFactory(ssl, "http/1.1"), new HttpConnectionFactory(http));
     }
 
     private static boolean presents(ServerUpgradeRequest request, byte[] expected) {
