@@ -268,6 +268,77 @@ class HostileApiIT {
 
     @Test
     @Timeout(value = 300, unit = TimeUnit.SECONDS)
+    void floodsFromMoreClientsThanTheServerHasThreadsLeaveAnotherServed() throws Exception {
+        int flooders = 48; // more than the API's 32 threads
+        int each = 4_000;
+        List<Answers> answers = new ArrayList<>();
+        List<WebSocket> sockets = new ArrayList<>();
+        for (int i = 0; i < flooders; i++) {
+            Answers a = new Answers();
+            answers.add(a);
+            sockets.add(open(server.uri(), a));
+        }
+        List<Double> latenciesMs = new ArrayList<>();
+        ExecutorService senders = Executors.newFixedThreadPool(flooders);
+        try (ApiClient other = ApiClient.connect(server.uri(), TOKEN, TIMEOUT)) {
+            other.call("echo", Map.of("text", "warm")).get(10, TimeUnit.SECONDS);
+            long started = System.nanoTime();
+            List<Future<?>> sent = new ArrayList<>();
+            for (WebSocket ws : sockets) {
+                sent.add(senders.submit(() -> {
+                    for (int i = 0; i < each; i++) {
+                        ws.sendText(HostileFrames.request("echo", "{\"text\":\"flood\"}", i), true)
+                                .join();
+                    }
+                    return null;
+                }));
+            }
+            while (sent.stream().anyMatch(f -> !f.isDone()) && latenciesMs.size() < 100_000) {
+                long t = System.nanoTime();
+                assertThat(other.call("echo", Map.of("text", "mine"))
+                                .get(30, TimeUnit.SECONDS)
+                                .asText())
+                        .isEqualTo("mine");
+                latenciesMs.add((System.nanoTime() - t) / 1e6);
+                Thread.sleep(5);
+            }
+            for (Future<?> f : sent) {
+                f.get(240, TimeUnit.SECONDS);
+            }
+            for (Answers a : answers) {
+                await(() -> a.count() >= each || a.closed.isDone(), Duration.ofSeconds(120));
+            }
+            double seconds = (System.nanoTime() - started) / 1e9;
+            double[] sorted = latenciesMs.stream()
+                    .mapToDouble(Double::doubleValue)
+                    .sorted()
+                    .toArray();
+            System.out.printf(
+                    "[hostile] %d flooding connections × %d calls in %.1f s (%.0f calls/s); another connection's %d"
+                            + " calls meanwhile: p50 %.2f ms, p99 %.2f ms, max %.2f ms%n",
+                    flooders,
+                    each,
+                    seconds,
+                    flooders * each / seconds,
+                    sorted.length,
+                    at(sorted, 50),
+                    at(sorted, 99),
+                    sorted.length == 0 ? Double.NaN : sorted[sorted.length - 1]);
+            System.out.println("[hostile] the other connection's latencies in order (ms): " + latenciesMs);
+            assertThat(answers).allSatisfy(a -> assertThat(a.count()).isEqualTo(each));
+            // served again and again while the flood lasts, not once after it (before clients took
+            // turns: one call, answered after 8.5 s, when the flood ended); the first call, as the
+            // 48 floods start at once, may wait seconds on a busy machine
+            assertThat(latenciesMs).as("calls answered during the flood").hasSizeGreaterThanOrEqualTo(10);
+            assertThat(at(sorted, 50)).isLessThan(1_000);
+        } finally {
+            senders.shutdownNow();
+            sockets.forEach(WebSocket::abort);
+        }
+    }
+
+    @Test
+    @Timeout(value = 300, unit = TimeUnit.SECONDS)
     void aClientThatNeverReadsIsDisconnectedAndTheServersMemoryStaysBounded() throws Exception {
         long heapBefore = heapAfterGc();
         // each answer is as large as its call: ~900 KB; the server may hold a bounded number of them
