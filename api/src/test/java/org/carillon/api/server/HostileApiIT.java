@@ -208,6 +208,32 @@ class HostileApiIT {
     }
 
     @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void pingsBetweenCallsDoNotStallTheConnection() throws Exception {
+        try (RawWebSocket raw = RawWebSocket.connect(server.uri(), "Bearer " + TOKEN, 0)) {
+            assertThat(raw.status()).isEqualTo(101);
+            List<String> texts = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                raw.send(RawWebSocket.PING, ("p" + i).getBytes(StandardCharsets.UTF_8));
+                raw.sendText(HostileFrames.request("echo", "{\"text\":\"after ping " + i + "\"}", i));
+            }
+            for (int n = 0; n < 100 && texts.size() < 3; n++) {
+                RawWebSocket.Frame f = raw.read();
+                if (f == null) {
+                    break;
+                }
+                if (f.opcode() == RawWebSocket.TEXT) {
+                    texts.add(RpcDispatcher.json()
+                            .readTree(f.text())
+                            .path("result")
+                            .asText());
+                }
+            }
+            assertThat(texts).containsExactly("after ping 0", "after ping 1", "after ping 2");
+        }
+    }
+
+    @Test
     @Timeout(value = 300, unit = TimeUnit.SECONDS)
     void aFloodFromOneClientLeavesAnotherServed() throws Exception {
         int flood = 100_000;

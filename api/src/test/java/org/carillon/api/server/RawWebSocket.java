@@ -22,6 +22,7 @@ final class RawWebSocket implements AutoCloseable {
     static final int TEXT = 0x1;
     static final int BINARY = 0x2;
     static final int CLOSE = 0x8;
+    static final int PING = 0x9;
 
     /** A frame the server sent. */
     record Frame(int opcode, byte[] payload) {
