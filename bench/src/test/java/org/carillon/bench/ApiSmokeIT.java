@@ -41,7 +41,12 @@ class ApiSmokeIT {
         assertThat(entry.path("command").asText()).isEqualTo("bench/run api --smoke");
         JsonNode metrics = entry.path("metrics");
         assertThat(metrics.size()).isEqualTo(6 * 3 + 3);
+        // without tcpdump the packets come from a machine-wide counter and the bytes are not known
+        boolean bytesCounted = entry.at("/parameters/idle_traffic").asText().contains("tcpdump");
         for (JsonNode m : metrics) {
+            if (!bytesCounted && m.path("name").asText().equals("idle_udp_bytes_per_hour")) {
+                continue;
+            }
             assertThat(m.path("carillon").isNumber()).as(m.toString()).isTrue();
             if (m.path("name").asText().startsWith("idle_")) {
                 assertThat(m.path("reference").isNumber()).as(m.toString()).isTrue();
