@@ -1,5 +1,6 @@
 package org.carillon.bench;
 
+import org.carillon.bench.api.ApiExperiment;
 import org.carillon.bench.codec.CodecExperiment;
 import org.carillon.bench.crypto.CryptoExperiment;
 import org.carillon.bench.loopback.Mixed;
@@ -25,7 +26,8 @@ import picocli.CommandLine.Command;
             Mixed.class,
             StorageThroughput.class,
             CodecExperiment.class,
-            CryptoExperiment.class
+            CryptoExperiment.class,
+            ApiExperiment.class
         })
 public final class Bench implements Runnable {
     @CommandLine.Spec

@@ -84,13 +84,20 @@ public final class ApiClient implements AutoCloseable {
             request.set("params", RpcDispatcher.json().valueToTree(params));
         }
         request.put("id", id);
+        String frame = request.toString();
+        if (frame.length() > RpcDispatcher.MAX_FRAME_CHARS) {
+            // the daemon would answer with a null id (it does not read such a frame), matching no call
+            return CompletableFuture.failedFuture(new ApiException(RpcError.of(
+                    RpcError.TOO_LARGE,
+                    "a call of " + frame.length() + " characters is over the API's " + RpcDispatcher.MAX_FRAME_CHARS)));
+        }
         CompletableFuture<JsonNode> result = new CompletableFuture<>();
         waiting.put(id, result);
         if (closed.isDone()) {
             fail(new IOException("the connection to the daemon is closed"));
         }
         synchronized (socket) { // the JDK's WebSocket takes one send at a time
-            socket.sendText(request.toString(), true).join();
+            socket.sendText(frame, true).join();
         }
         return result;
     }

@@ -98,7 +98,7 @@ public final class ApiServer implements AutoCloseable {
                             request, response, callback, HttpStatus.UNAUTHORIZED_401, "missing or wrong token");
                     return null;
                 }
-                return new Connection(rpc, api.connections);
+                return new Connection(rpc, api.connections, threads);
             });
         }));
         server.start();

@@ -24,7 +24,7 @@ import java.util.stream.Collectors;
  * Udp: OutDatagrams} counter of /proc/net/snmp, which also counts everyone else's datagrams:
  * {@link #method()} says which one was used.
  */
-final class PacketCapture implements AutoCloseable {
+public final class PacketCapture implements AutoCloseable {
     private static final Path TCPDUMP = Path.of("/usr/bin/tcpdump");
     private static final Path SBIN_TCPDUMP = Path.of("/usr/sbin/tcpdump");
 
@@ -32,6 +32,7 @@ final class PacketCapture implements AutoCloseable {
     private final Path file;
     private final long snmpStart;
     private long count = -1;
+    private long bytes = -1;
 
     private PacketCapture(Process tcpdump, Path file, long snmpStart) {
         this.tcpdump = tcpdump;
@@ -40,7 +41,7 @@ final class PacketCapture implements AutoCloseable {
     }
 
     /** Starts counting datagrams whose source or destination port is one of {@code ports}. */
-    static PacketCapture start(Collection<Integer> ports, Path pcap) {
+    public static PacketCapture start(Collection<Integer> ports, Path pcap) {
         Path exe = Files.isExecutable(TCPDUMP) ? TCPDUMP : Files.isExecutable(SBIN_TCPDUMP) ? SBIN_TCPDUMP : null;
         if (exe != null) {
             String filter =
@@ -94,12 +95,12 @@ final class PacketCapture implements AutoCloseable {
     }
 
     /** "tcpdump" or "snmp" (machine-wide counter). */
-    String method() {
+    public String method() {
         return tcpdump != null ? "tcpdump" : "snmp";
     }
 
     /** Stops counting; returns the number of datagrams seen. */
-    long stop() {
+    public long stop() {
         if (count >= 0) {
             return count;
         }
@@ -114,6 +115,7 @@ final class PacketCapture implements AutoCloseable {
                 tcpdump.destroyForcibly();
             }
             count = countRecords(file);
+            bytes = sumLengths(file);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted", e);
@@ -123,8 +125,22 @@ final class PacketCapture implements AutoCloseable {
         return count;
     }
 
+    /** The bytes of the datagrams counted (IP packets on the wire of lo), after {@link #stop}; -1 without tcpdump. */
+    public long bytes() {
+        return bytes;
+    }
+
     /** The number of packet records of a classic pcap file. */
     static long countRecords(Path pcap) throws IOException {
+        return readRecords(pcap, false);
+    }
+
+    /** The sum of the records' original lengths (the packets' sizes, link header included). */
+    static long sumLengths(Path pcap) throws IOException {
+        return readRecords(pcap, true);
+    }
+
+    private static long readRecords(Path pcap, boolean lengths) throws IOException {
         try (InputStream raw = Files.newInputStream(pcap);
                 DataInputStream in = new DataInputStream(new java.io.BufferedInputStream(raw))) {
             byte[] header = new byte[24];
@@ -146,7 +162,7 @@ final class PacketCapture implements AutoCloseable {
                 } catch (EOFException e) {
                     return n; // a record cut short by the stop
                 }
-                n++;
+                n += lengths ? ByteBuffer.wrap(record, 12, 4).order(order).getInt() : 1;
             }
         }
     }

@@ -5,14 +5,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** CPU time and resident memory of a process, from Linux's /proc (-1 when it is gone). */
-final class ProcStat {
+public final class ProcStat {
     /** USER_HZ: the unit of utime/stime in /proc/PID/stat; 100 on every Linux ABI we run on. */
     private static final double TICKS_PER_SECOND = 100.0;
 
     private ProcStat() {}
 
     /** utime + stime of the process (all its threads), in seconds. */
-    static double cpuSeconds(long pid) {
+    public static double cpuSeconds(long pid) {
         try {
             String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
             // fields after the command name, which is in parentheses and may contain spaces
@@ -25,7 +25,7 @@ final class ProcStat {
     }
 
     /** VmRSS of the process, in bytes. */
-    static long rssBytes(long pid) {
+    public static long rssBytes(long pid) {
         try {
             for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
                 if (line.startsWith("VmRSS:")) {
