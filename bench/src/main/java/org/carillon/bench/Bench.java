@@ -4,6 +4,7 @@ import org.carillon.bench.codec.CodecExperiment;
 import org.carillon.bench.crypto.CryptoExperiment;
 import org.carillon.bench.loopback.Mixed;
 import org.carillon.bench.loopback.SideBySide;
+import org.carillon.bench.messages.MessagesExperiment;
 import org.carillon.bench.sim.ScaleChurnCommand;
 import org.carillon.bench.throughput.StorageThroughput;
 import picocli.CommandLine;
@@ -25,7 +26,8 @@ import picocli.CommandLine.Command;
             Mixed.class,
             StorageThroughput.class,
             CodecExperiment.class,
-            CryptoExperiment.class
+            CryptoExperiment.class,
+            MessagesExperiment.class
         })
 public final class Bench implements Runnable {
     @CommandLine.Spec
