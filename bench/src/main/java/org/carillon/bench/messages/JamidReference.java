@@ -91,6 +91,8 @@ final class JamidReference {
                     Integer.toString(workload.offlineMessages()),
                     "--offline-seconds",
                     Double.toString(workload.offline().toMillis() / 1000.0),
+                    "--settle",
+                    Double.toString(workload.settle().toMillis() / 1000.0),
                     "--timeout",
                     Long.toString(workload.messageTimeout().toSeconds()),
                     "--phase-timeout",

@@ -14,8 +14,9 @@ import org.carillon.bench.report.Progress;
  *
  * @param messages messages sent one at a time for the latency figures
  * @param burst messages sent back to back for the throughput figures (0: phase skipped)
- * @param pauseBeforeBurst time passed before the burst, so the recipient's per-sender limit
- *     (MessagePolicy's burst per window) starts empty rather than full of the latency phase
+ * @param settle time passed before the burst and before the offline phase, so each phase starts
+ *     with what the previous one left on the DHT expired (5 minutes for a message value) and the
+ *     recipient's per-sender limit (MessagePolicy's burst per window) empty
  * @param offlineMessages messages sent while the recipient is offline (0: phase skipped), spread
  *     evenly over {@code offline}
  * @param messageTimeout how long one message of the latency phase may take
@@ -24,7 +25,7 @@ import org.carillon.bench.report.Progress;
 record MessageWorkload(
         int messages,
         int burst,
-        Duration pauseBeforeBurst,
+        Duration settle,
         int offlineMessages,
         Duration offline,
         Duration messageTimeout,
@@ -35,10 +36,14 @@ record MessageWorkload(
         List<Latency> latency = latency(pair, label);
         Burst burst = null;
         if (this.burst > 0) {
-            pair.pass(pauseBeforeBurst);
+            pair.pass(settle);
             burst = burst(pair, label);
         }
-        Offline offline = offlineMessages > 0 ? offline(pair, label, notes) : null;
+        Offline offline = null;
+        if (offlineMessages > 0) {
+            pair.pass(settle);
+            offline = offline(pair, label, notes);
+        }
         long refused = pair.recipient().refused();
         if (refused > 0) {
             notes.add("the recipient refused " + refused + " values (rate limit or other; see MessagePolicy)");

@@ -61,7 +61,7 @@ public final class MessagesExperiment implements Callable<Integer> {
     @Option(
             names = "--messages",
             paramLabel = "N",
-            description = "Messages sent one at a time for the latency figures (default 200; smoke 5).")
+            description = "Messages sent one at a time for the latency figures (default 100; smoke 5).")
     Integer messages;
 
     @Option(
@@ -82,6 +82,15 @@ public final class MessagesExperiment implements Callable<Integer> {
             paramLabel = "S",
             description = "How long the recipient stays offline on loopback (default 30; smoke 2).")
     Integer offlineSeconds;
+
+    @Option(
+            names = "--settle",
+            paramLabel = "S",
+            description =
+                    "Seconds waited before the burst and before the offline phase on loopback, so what the previous"
+                            + " phase put has expired (default 330: a message value lives 5 minutes; smoke 0; at least the"
+                            + " recipient's rate-limit window when the phases send more than its burst).")
+    Integer settleSeconds;
 
     @Option(
             names = "--sim-nodes",
@@ -147,7 +156,7 @@ public final class MessagesExperiment implements Callable<Integer> {
         boolean smoke = run.smoke();
         int n = nodes != null ? nodes : smoke ? 3 : 5;
         int bits = keyBits != null ? keyBits : smoke ? 2048 : 4096;
-        int count = messages != null ? messages : smoke ? 5 : 200;
+        int count = messages != null ? messages : smoke ? 5 : 100;
         int burstCount = burst != null ? burst : smoke ? 10 : 200;
         int offlineCount = offlineMessages != null ? offlineMessages : smoke ? 3 : 20;
         Duration offline = Duration.ofSeconds(offlineSeconds != null ? offlineSeconds : smoke ? 2 : 30);
@@ -160,10 +169,14 @@ public final class MessagesExperiment implements Callable<Integer> {
             throw new IllegalArgumentException(
                     "--messages must be at least 1, --nodes at least 1, the other counts at least 0");
         }
-        MessageWorkload loopbackWorkload = new MessageWorkload(
-                count, burstCount, pauseBefore(burstCount), offlineCount, offline, messageTimeout, phaseTimeout);
+        Duration settle = Duration.ofSeconds(settleSeconds != null ? settleSeconds : smoke ? 0 : 330);
+        if (count + burstCount > MessagePolicy.DEFAULT.senderBurst() && settle.compareTo(rateLimitWindow()) < 0) {
+            settle = rateLimitWindow();
+        }
+        MessageWorkload loopbackWorkload =
+                new MessageWorkload(count, burstCount, settle, offlineCount, offline, messageTimeout, phaseTimeout);
         MessageWorkload simWorkload = new MessageWorkload(
-                count, 0, Duration.ZERO, simOfflineCount, simOffline, messageTimeout, Duration.ofHours(1));
+                count, 0, Duration.ofMinutes(6), simOfflineCount, simOffline, messageTimeout, Duration.ofHours(1));
         SimulatedPair.Links links = new SimulatedPair.Links(simMedianMs, simSigma, simLoss);
         Path folder = run.folder(NAME);
         Files.createDirectories(folder);
@@ -177,7 +190,7 @@ public final class MessagesExperiment implements Callable<Integer> {
         params.put("loopback_dht_nodes", n);
         params.put("latency_messages", count);
         params.put("burst_messages", burstCount);
-        params.put("pause_before_burst_s", loopbackWorkload.pauseBeforeBurst().toMillis() / 1000.0);
+        params.put("settle_s", settle.toMillis() / 1000.0);
         params.put("offline_messages", offlineCount);
         params.put("offline_s", offline.toSeconds());
         params.put("message_timeout_s", messageTimeout.toSeconds());
@@ -220,6 +233,7 @@ public final class MessagesExperiment implements Callable<Integer> {
             params.put("reference", "jamid " + jamidVersion() + " (Debian jami-daemon), legacy DHT messages");
             Duration limit = Duration.ofSeconds(300)
                     .plus(messageTimeout.multipliedBy(count))
+                    .plus(settle.multipliedBy(2))
                     .plus(phaseTimeout.multipliedBy(2))
                     .plus(offline);
             jamidFigures = JamidReference.run(jamid, loopbackWorkload, work.resolve(JAMID), limit);
@@ -248,13 +262,13 @@ public final class MessagesExperiment implements Callable<Integer> {
     }
 
     /**
-     * The recipient takes at most MessagePolicy's burst per window from one sending device, and
-     * the latency phase just sent some: the burst starts once that window has passed.
+     * The recipient takes at most MessagePolicy's burst per window from one sending device: a
+     * phase starts at least that long (and a second) after the previous one.
      */
-    static Duration pauseBefore(int burst) {
+    static Duration rateLimitWindow() {
         MessagePolicy policy = MessagePolicy.DEFAULT;
         long window = Math.max(1000L, (long) Math.ceil(policy.senderBurst() * 1000.0 / policy.senderPerSecond()));
-        return burst == 0 ? Duration.ZERO : Duration.ofMillis(window + 1000);
+        return Duration.ofMillis(window + 1000);
     }
 
     /** One message both ways of the pipeline before measuring: first contact looks devices up on both sides. */

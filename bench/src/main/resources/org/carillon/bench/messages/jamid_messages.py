@@ -10,6 +10,7 @@ Phases (the same definitions as Carillon's):
   latency    N messages A -> B, one at a time: send -> B's incomingAccountMessage ("received")
              and send -> A's accountMessageStatusChanged SENT, which jamid reports when B's
              acknowledgement arrives ("delivered").
+  (SETTLE seconds pass before the burst and before the offline phase, as on Carillon's side)
   throughput M messages sent back to back; time from the first send until all were received
              and until all were acknowledged.
   offline    B's account made inactive (setAccountActive false: it leaves the DHT), K messages
@@ -236,6 +237,8 @@ def main():
     ap.add_argument("--burst", type=int, required=True)
     ap.add_argument("--offline-messages", type=int, required=True)
     ap.add_argument("--offline-seconds", type=float, required=True)
+    ap.add_argument("--settle", type=float, required=True,
+                    help="seconds waited before the burst and before the offline phase")
     ap.add_argument("--timeout", type=float, required=True, help="seconds to wait for one message")
     ap.add_argument("--phase-timeout", type=float, required=True, help="seconds to wait for a burst")
     args = ap.parse_args()
@@ -283,7 +286,8 @@ def run(args):
         emit({"sample": "latency", "index": i, "received_ms": r, "delivered_ms": d})
         emit({"progress": "latency", "done": i + 1, "total": args.messages})
 
-    # ---- throughput: a burst, sent back to back
+    # ---- throughput: a burst, sent back to back, once what the latency phase put has expired
+    pump_until(lambda: False, args.settle)
     sent = []
     for i in range(args.burst):
         sent.append(a.send(b.uri, "burst %d" % i))
@@ -305,6 +309,7 @@ def run(args):
     emit({"progress": "throughput", "done": 1, "total": 1})
 
     # ---- offline: B leaves the DHT, A sends, B comes back
+    pump_until(lambda: False, args.settle)
     b.set_active(False)
     if not b.await_registration("UNREGISTERED", 60):
         note("B's account did not report UNREGISTERED within 60 s (state %s)" % b.registration.get(b.account))
