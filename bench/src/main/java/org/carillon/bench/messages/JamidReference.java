@@ -195,7 +195,7 @@ final class JamidReference {
                     number(o.get("received_seconds")),
                     number(o.get("delivered_seconds")));
             if (offline.received() < offline.count() || offline.delivered() < offline.count()) {
-                notes.add("jamid, offline phase: " + offline.received() + " of " + offline.count() + " received and "
+                notes.add("offline phase: " + offline.received() + " of " + offline.count() + " received and "
                         + offline.delivered() + " acknowledged ("
                         + o.path("failed").asInt() + " FAILURE) within "
                         + o.path("waited_seconds").asInt() + " s of the recipient's return");

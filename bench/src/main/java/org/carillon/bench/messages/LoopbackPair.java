@@ -20,6 +20,7 @@ import org.carillon.core.local.LocalAccounts;
 import org.carillon.core.store.LocalAccount;
 import org.carillon.dht.DhtConfig;
 import org.carillon.dht.DhtRunner;
+import org.carillon.dht.NodeMetrics;
 import org.carillon.dht.wire.Family;
 
 /**
@@ -166,6 +167,25 @@ final class LoopbackPair implements MessagingPair {
     @Override
     public boolean await(BooleanSupplier done, Duration timeout) {
         return pollWall(done, timeout);
+    }
+
+    /** Summed over every node of the network and of the sessions; drops are counted since each node started. */
+    @Override
+    public Optional<String> networkState() {
+        List<DhtRunner> nodes = new ArrayList<>(network);
+        for (AccountSession s : new AccountSession[] {aliceSession, bobSession}) {
+            if (s != null) {
+                nodes.add(s.node());
+            }
+        }
+        long listeners = 0;
+        java.util.Map<String, Long> drops = new java.util.TreeMap<>();
+        for (DhtRunner node : nodes) {
+            NodeMetrics m = node.metrics();
+            listeners += m.remoteListeners();
+            m.drops().forEach((reason, n) -> drops.merge(reason, n, Long::sum));
+        }
+        return Optional.of("remote listeners held by the nodes " + listeners + ", datagrams dropped " + drops);
     }
 
     @Override

@@ -34,21 +34,29 @@ record MessageWorkload(
     MessageFigures run(MessagingPair pair, String label) {
         List<String> notes = new ArrayList<>();
         List<Latency> latency = latency(pair, label);
+        note(pair, "after the latency phase", notes);
         Burst burst = null;
         if (this.burst > 0) {
             pair.pass(settle);
+            note(pair, "before the burst", notes);
             burst = burst(pair, label);
+            note(pair, "after the burst", notes);
         }
         Offline offline = null;
         if (offlineMessages > 0) {
             pair.pass(settle);
             offline = offline(pair, label, notes);
+            note(pair, "after the offline phase", notes);
         }
         long refused = pair.recipient().refused();
         if (refused > 0) {
             notes.add("the recipient refused " + refused + " values (rate limit or other; see MessagePolicy)");
         }
         return new MessageFigures(latency, burst, offline, notes);
+    }
+
+    private static void note(MessagingPair pair, String when, List<String> notes) {
+        pair.networkState().ifPresent(state -> notes.add(when + ": " + state));
     }
 
     private List<Latency> latency(MessagingPair pair, String label) {

@@ -22,6 +22,14 @@ interface MessagingPair extends AutoCloseable {
         await(() -> false, duration);
     }
 
+    /**
+     * What the network's nodes report (remote listeners registered, datagrams dropped by reason),
+     * for the notes; empty where there is nothing to say (the simulation).
+     */
+    default java.util.Optional<String> networkState() {
+        return java.util.Optional.empty();
+    }
+
     ArrivalLog sender();
 
     ArrivalLog recipient();
