@@ -5,6 +5,7 @@ import org.carillon.bench.codec.CodecExperiment;
 import org.carillon.bench.crypto.CryptoExperiment;
 import org.carillon.bench.loopback.Mixed;
 import org.carillon.bench.loopback.SideBySide;
+import org.carillon.bench.messages.MessagesExperiment;
 import org.carillon.bench.sim.ScaleChurnCommand;
 import org.carillon.bench.throughput.StorageThroughput;
 import picocli.CommandLine;
@@ -27,7 +28,8 @@ import picocli.CommandLine.Command;
             StorageThroughput.class,
             CodecExperiment.class,
             CryptoExperiment.class,
-            ApiExperiment.class
+            ApiExperiment.class,
+            MessagesExperiment.class
         })
 public final class Bench implements Runnable {
     @CommandLine.Spec

@@ -63,6 +63,12 @@ public final class RunOptions {
      * as a table with ratios.
      */
     public void report(String experiment, String command, Map<String, Object> parameters, List<Metric> metrics) {
+        report(experiment, command, "OpenDHT", parameters, metrics);
+    }
+
+    /** As {@link #report(String, String, Map, List)}, with the reference named {@code reference} in the table. */
+    public void report(
+            String experiment, String command, String reference, Map<String, Object> parameters, List<Metric> metrics) {
         ExperimentFigures figures = new ExperimentFigures(
                 experiment,
                 command + (smoke ? " --smoke" : ""),
@@ -72,7 +78,7 @@ public final class RunOptions {
                 metrics);
         Path file = latestFile();
         LatestFigures.update(file, figures);
-        RatioTable.print(System.out, experiment + (smoke ? " (smoke run)" : ""), metrics);
+        RatioTable.print(System.out, experiment + (smoke ? " (smoke run)" : ""), reference, metrics);
         System.out.println("\nfigures: " + file + "   CSV and plots: " + folder(experiment));
     }
 }

@@ -9,6 +9,11 @@ public final class RatioTable {
     private RatioTable() {}
 
     public static void print(PrintStream out, String title, List<Metric> metrics) {
+        print(out, title, "OpenDHT", metrics);
+    }
+
+    /** With the reference column named {@code reference} (jamid for the messages experiment). */
+    public static void print(PrintStream out, String title, String reference, List<Metric> metrics) {
         int width = Math.max(
                 6,
                 metrics.stream()
@@ -17,7 +22,7 @@ public final class RatioTable {
                         .orElse(6));
         out.println();
         out.println(title);
-        out.printf(Locale.ROOT, "  %-" + width + "s %12s %12s %8s%n", "metric", "Carillon", "OpenDHT", "ratio");
+        out.printf(Locale.ROOT, "  %-" + width + "s %12s %12s %8s%n", "metric", "Carillon", reference, "ratio");
         for (Metric m : metrics) {
             Double ratio = m.ratio();
             String verdict = ratio == null ? "" : better(m, ratio) ? "  better" : ratio == 1.0 ? "  equal" : "  worse";
