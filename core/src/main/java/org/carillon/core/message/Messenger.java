@@ -515,12 +515,9 @@ public final class Messenger implements AutoCloseable {
         owed.remove(key);
         sealed.remove(key);
         store.removePending(p.messageId(), p.device());
-        if (owed.values().stream().noneMatch(o -> o.device().equals(p.device()))) {
-            ListenHandle l = ackListens.remove(p.device());
-            if (l != null) {
-                l.close();
-            }
-        }
+        // the device's acknowledgement listen stays open until the messenger closes: a new one
+        // per message decrypted the inbox's last five minutes again (RSA, each value), and the
+        // storage nodes keep a closed listen up to ten minutes (2.4.12 has no "unlisten")
     }
 
     private void setStatus(AccountId peer, long id, MessageStatus status) {

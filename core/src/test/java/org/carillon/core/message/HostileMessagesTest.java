@@ -38,7 +38,10 @@ class HostileMessagesTest {
     void twoContacts() {
         net = new SimulatedMessaging(SEED.get());
         alice = net.device(TestAccounts.alice(), 3);
-        bob = net.device(TestAccounts.bob(), 17);
+        // a tighter limit than the default (500 at once, 50/s), so that a test-sized flood meets it
+        MessagePolicy d = MessagePolicy.DEFAULT;
+        MessagePolicy tight = new MessagePolicy(d.maxAge(), d.republishEvery(), d.keepAlive(), d.maxPause(), 100, 10.0);
+        bob = net.new Device(TestAccounts.bob(), 17, tight).start();
         net.contacts(alice, bob);
     }
 
