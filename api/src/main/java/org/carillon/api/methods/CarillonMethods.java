@@ -43,7 +43,6 @@ import org.carillon.dht.wire.Family;
  * events it pushes (through {@code events}: the event's name and its params).
  */
 public final class CarillonMethods implements AccountHost.Listeners {
-    private static final Map<String, Object> ACCOUNT = Method.string();
     private static final int MAX_PAGE = 500;
 
     private final BiConsumer<String, Object> events;
@@ -62,11 +61,8 @@ public final class CarillonMethods implements AccountHost.Listeners {
 
     public List<Method> methods() {
         List<Method> m = new ArrayList<>();
-        Map<String, Object> accountParamSchema = ACCOUNT;
         var account = required(
-                "account",
-                "the account: its id (or a unique prefix of 4+ hex digits) or its alias",
-                accountParamSchema);
+                "account", "the account: its id (or a unique prefix of 4+ hex digits) or its alias", Method.string());
         var contact = required("contact", "the contact's account id (40 hex digits)", Method.string());
         m.add(new Method(
                 "accounts.list",
@@ -205,9 +201,10 @@ public final class CarillonMethods implements AccountHost.Listeners {
                 List.of(account, contact, text),
                 Method.object(),
                 p -> {
-                    String acc = select(p).id().hex();
+                    AccountSession session = online(p);
+                    String acc = session.account().accountId().hex();
                     try {
-                        return MessageView.of(acc, messenger(p).send(contactId(p), p.string("text")));
+                        return MessageView.of(acc, session.messenger().send(contactId(p), p.string("text")));
                     } catch (MessageTooLargeException e) {
                         throw new RpcException(RpcError.TOO_LARGE, e.getMessage());
                     } catch (IllegalArgumentException e) {
@@ -224,7 +221,8 @@ public final class CarillonMethods implements AccountHost.Listeners {
                         optional("limit", "at most this many (1 to 500, default 50)", Method.integer())),
                 Method.arrayOf(Method.object()),
                 p -> {
-                    Messenger messenger = messenger(p);
+                    AccountSession session = online(p);
+                    Messenger messenger = session.messenger();
                     AccountId peer = contactId(p);
                     Optional<Message> before = Optional.empty();
                     if (p.has("before")) {
@@ -236,7 +234,7 @@ public final class CarillonMethods implements AccountHost.Listeners {
                     }
                     int limit = (int)
                             p.optionalInteger("limit", 1, MAX_PAGE).orElse(50L).longValue();
-                    String acc = select(p).id().hex();
+                    String acc = session.account().accountId().hex();
                     return messenger.history(peer, before, limit).stream()
                             .map(x -> MessageView.of(acc, x))
                             .toList();
@@ -254,8 +252,9 @@ public final class CarillonMethods implements AccountHost.Listeners {
                     Optional<AccountId> peer = p.has("contact") ? Optional.of(contactId(p)) : Optional.empty();
                     int limit = (int)
                             p.optionalInteger("limit", 1, MAX_PAGE).orElse(50L).longValue();
-                    String acc = select(p).id().hex();
-                    return messenger(p).search(peer, p.string("words"), limit).stream()
+                    AccountSession session = online(p);
+                    String acc = session.account().accountId().hex();
+                    return session.messenger().search(peer, p.string("words"), limit).stream()
                             .map(x -> MessageView.of(acc, x))
                             .toList();
                 }));
@@ -274,8 +273,10 @@ public final class CarillonMethods implements AccountHost.Listeners {
                 List.of(account, contact, messageId, text),
                 Method.object(),
                 p -> {
-                    String acc = select(p).id().hex();
-                    return MessageView.of(acc, messenger(p).edit(contactId(p), messageId(p, "id"), p.string("text")));
+                    AccountSession session = online(p);
+                    String acc = session.account().accountId().hex();
+                    return MessageView.of(
+                            acc, session.messenger().edit(contactId(p), messageId(p, "id"), p.string("text")));
                 }));
         m.add(new Method(
                 "messages.delete",
@@ -283,8 +284,9 @@ public final class CarillonMethods implements AccountHost.Listeners {
                 List.of(account, contact, messageId),
                 Method.object(),
                 p -> {
-                    String acc = select(p).id().hex();
-                    return MessageView.of(acc, messenger(p).delete(contactId(p), messageId(p, "id")));
+                    AccountSession session = online(p);
+                    String acc = session.account().accountId().hex();
+                    return MessageView.of(acc, session.messenger().delete(contactId(p), messageId(p, "id")));
                 }));
         m.add(new Method(
                 "messages.typing",
