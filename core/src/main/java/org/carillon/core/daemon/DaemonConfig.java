@@ -32,6 +32,8 @@ public record DaemonConfig(
     public static final DaemonConfig DEFAULTS = new DaemonConfig(
             4222, List.of(DEFAULT_BOOTSTRAP), new InetSocketAddress("127.0.0.1", 7422), "info", Duration.ofDays(30));
 
+    private static final List<String> KEYS =
+            List.of("dht.port", "dht.bootstrap", "api.bind", "log.level", "messages.keep-days");
     private static final List<String> LEVELS = List.of("error", "warn", "info", "debug", "trace");
 
     public DaemonConfig {
@@ -49,6 +51,7 @@ public record DaemonConfig(
 
     static DaemonConfig parse(Path file, List<String> lines) throws IOException {
         Map<String, String> values = new LinkedHashMap<>();
+        Map<String, Integer> lineOf = new LinkedHashMap<>();
         for (int i = 0; i < lines.size(); i++) {
             String line = lines.get(i).strip();
             if (line.isEmpty() || line.startsWith("#")) {
@@ -60,18 +63,13 @@ public record DaemonConfig(
             }
             String key = line.substring(0, eq).strip();
             String value = line.substring(eq + 1).strip();
-            if (!List.of("dht.port", "dht.bootstrap", "api.bind", "log.level", "messages.keep-days")
-                    .contains(key)) {
-                throw error(
-                        file,
-                        i,
-                        "unknown key '" + abbreviate(key)
-                                + "' (known: dht.port, dht.bootstrap, api.bind, log.level, messages.keep-days)");
+            if (!KEYS.contains(key)) {
+                throw error(file, i, "unknown key '" + abbreviate(key) + "' (known: " + String.join(", ", KEYS) + ")");
             }
             if (values.put(key, value) != null) {
                 throw error(file, i, "'" + key + "' is set twice");
             }
-            values.put(key + "@line", Integer.toString(i));
+            lineOf.put(key, i);
         }
         int port = DEFAULTS.dhtPort;
         List<String> bootstrap = DEFAULTS.bootstrap;
@@ -79,7 +77,7 @@ public record DaemonConfig(
         String level = DEFAULTS.logLevel;
         Duration age = DEFAULTS.messageMaxAge;
         if (values.containsKey("dht.port")) {
-            port = integer(file, values, "dht.port", 1, 65535);
+            port = integer(file, values, lineOf, "dht.port", 1, 65535);
         }
         if (values.containsKey("dht.bootstrap")) {
             bootstrap = new ArrayList<>();
@@ -93,25 +91,25 @@ public record DaemonConfig(
             String v = values.get("api.bind");
             int colon = v.lastIndexOf(':');
             if (colon <= 0) {
-                throw error(file, line(values, "api.bind"), "'api.bind' is host:port, not '" + abbreviate(v) + "'");
+                throw error(file, line(lineOf, "api.bind"), "'api.bind' is host:port, not '" + abbreviate(v) + "'");
             }
-            int apiPort = integer(file, values, "api.bind", v.substring(colon + 1), 0, 65535);
+            int apiPort = integer(file, lineOf, "api.bind", v.substring(colon + 1), 0, 65535);
             api = new InetSocketAddress(v.substring(0, colon).replace("[", "").replace("]", ""), apiPort);
             if (api.isUnresolved()) {
                 throw error(
                         file,
-                        line(values, "api.bind"),
+                        line(lineOf, "api.bind"),
                         "'api.bind' names no address: '" + abbreviate(v.substring(0, colon)) + "' is unknown");
             }
         }
         if (values.containsKey("log.level")) {
             level = values.get("log.level").toLowerCase(Locale.ROOT);
             if (!LEVELS.contains(level)) {
-                throw error(file, line(values, "log.level"), "'log.level' is one of " + LEVELS);
+                throw error(file, line(lineOf, "log.level"), "'log.level' is one of " + LEVELS);
             }
         }
         if (values.containsKey("messages.keep-days")) {
-            age = Duration.ofDays(integer(file, values, "messages.keep-days", 1, 365));
+            age = Duration.ofDays(integer(file, values, lineOf, "messages.keep-days", 1, 365));
         }
         return new DaemonConfig(port, bootstrap, api, level, age);
     }
@@ -147,11 +145,13 @@ public record DaemonConfig(
                 messageMaxAge.toDays());
     }
 
-    private static int integer(Path file, Map<String, String> values, String key, int min, int max) throws IOException {
-        return integer(file, values, key, values.get(key), min, max);
+    private static int integer(
+            Path file, Map<String, String> values, Map<String, Integer> lineOf, String key, int min, int max)
+            throws IOException {
+        return integer(file, lineOf, key, values.get(key), min, max);
     }
 
-    private static int integer(Path file, Map<String, String> values, String key, String text, int min, int max)
+    private static int integer(Path file, Map<String, Integer> lineOf, String key, String text, int min, int max)
             throws IOException {
         try {
             int n = Integer.parseInt(text.strip());
@@ -163,12 +163,12 @@ public record DaemonConfig(
         }
         throw error(
                 file,
-                line(values, key),
+                line(lineOf, key),
                 "'" + key + "' must be a number from " + min + " to " + max + ", not '" + abbreviate(text) + "'");
     }
 
-    private static int line(Map<String, String> values, String key) {
-        return Integer.parseInt(values.get(key + "@line"));
+    private static int line(Map<String, Integer> lineOf, String key) {
+        return lineOf.get(key);
     }
 
     private static IOException error(Path file, int index, String what) {
