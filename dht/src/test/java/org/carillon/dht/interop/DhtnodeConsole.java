@@ -65,12 +65,17 @@ public final class DhtnodeConsole {
 
     private DhtnodeConsole() {}
 
-    /** Removes the readline prompts ({@code ">> "}) that prefix asynchronous output. */
+    /**
+     * Removes the readline prompts ({@code ">> "}) from asynchronous output. The console thread
+     * redraws its prompt while a callback thread prints, so a prompt can land at the start of a
+     * line or in its middle ({@code "Get: found >> 1 value(s)"}); only the part before a quoted
+     * value text is cleaned, so that a value's own text is kept as it is.
+     */
     public static String stripPrompts(String line) {
-        String s = line;
-        while (s.startsWith(">> ")) {
-            s = s.substring(3);
-        }
+        int quote = line.indexOf('"');
+        String head = quote < 0 ? line : line.substring(0, quote);
+        String tail = quote < 0 ? "" : line.substring(quote);
+        String s = head.replace(">> ", "") + tail;
         return s.equals(">>") ? "" : s;
     }
 
