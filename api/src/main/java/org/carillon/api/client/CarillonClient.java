@@ -117,6 +117,76 @@ public final class CarillonClient implements AutoCloseable {
         call("messages.markRead", Map.of("account", account, "contact", contact), new TypeReference<JsonNode>() {});
     }
 
+    /** {@code accounts.details}: ids, devices, whether the device is announced. */
+    public JsonNode accountDetails(String account) throws IOException {
+        return call("accounts.details", Map.of("account", account), new TypeReference<>() {});
+    }
+
+    /** Sends a trust request with {@code vcard} (the daemon's default vCard when empty). */
+    public void addContact(String account, String contact, Optional<String> vcard) throws IOException {
+        Map<String, Object> params = new LinkedHashMap<>();
+        params.put("account", account);
+        params.put("contact", contact);
+        vcard.ifPresent(v -> params.put("vcard", v));
+        call("contacts.add", params, new TypeReference<JsonNode>() {});
+    }
+
+    public void removeContact(String account, String contact) throws IOException {
+        call("contacts.remove", Map.of("account", account, "contact", contact), new TypeReference<JsonNode>() {});
+    }
+
+    public void block(String account, String contact) throws IOException {
+        call("contacts.block", Map.of("account", account, "contact", contact), new TypeReference<JsonNode>() {});
+    }
+
+    public void unblock(String account, String contact) throws IOException {
+        call("contacts.unblock", Map.of("account", account, "contact", contact), new TypeReference<JsonNode>() {});
+    }
+
+    public void decline(String account, String from) throws IOException {
+        call("requests.decline", Map.of("account", account, "from", from), new TypeReference<JsonNode>() {});
+    }
+
+    /** Each active contact's account id with the ids of its devices online now. */
+    public Map<String, List<String>> presence(String account) throws IOException {
+        return call("presence.list", Map.of("account", account), new TypeReference<>() {});
+    }
+
+    /** Messages with every word (as a prefix), newest first; in one conversation when {@code contact} is given. */
+    public List<MessageView> search(String account, Optional<String> contact, String words, int limit)
+            throws IOException {
+        Map<String, Object> params = new LinkedHashMap<>();
+        params.put("account", account);
+        params.put("words", words);
+        contact.ifPresent(c -> params.put("contact", c));
+        params.put("limit", limit);
+        return call("messages.search", params, new TypeReference<>() {});
+    }
+
+    public MessageView edit(String account, String contact, String id, String text) throws IOException {
+        return call(
+                "messages.edit",
+                Map.of("account", account, "contact", contact, "id", id, "text", text),
+                new TypeReference<>() {});
+    }
+
+    public MessageView delete(String account, String contact, String id) throws IOException {
+        return call(
+                "messages.delete", Map.of("account", account, "contact", contact, "id", id), new TypeReference<>() {});
+    }
+
+    public void typing(String account, String contact, boolean typing) throws IOException {
+        call(
+                "messages.typing",
+                Map.of("account", account, "contact", contact, "typing", typing),
+                new TypeReference<JsonNode>() {});
+    }
+
+    /** {@code node.status}: the DHT node's id, port and connectivity. */
+    public JsonNode nodeStatus() throws IOException {
+        return call("node.status", Map.of(), new TypeReference<>() {});
+    }
+
     private <T> T call(String method, Map<String, Object> params, TypeReference<T> type) throws IOException {
         JsonNode result;
         try {
