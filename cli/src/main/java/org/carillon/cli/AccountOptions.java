@@ -22,7 +22,11 @@ final class AccountOptions {
                     + " may be left out when there is only one.")
     String account;
 
+    DataDirectory directory() {
+        return DataDirectory.resolve(System.getenv(), dataDir);
+    }
+
     LocalAccounts open() throws IOException {
-        return LocalAccounts.open(DataDirectory.resolve(System.getenv(), dataDir));
+        return LocalAccounts.open(directory());
     }
 }

@@ -64,6 +64,7 @@ public final class Main implements Callable<Integer> {
         if (!(e instanceof CommandError
                 || e instanceof IllegalArgumentException
                 || e instanceof java.io.IOException
+                || e instanceof org.carillon.api.client.ApiException
                 || e instanceof java.security.GeneralSecurityException
                 || e instanceof org.carillon.core.archive.ArchiveException)) {
             throw e;
