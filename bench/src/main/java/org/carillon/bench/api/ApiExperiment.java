@@ -77,8 +77,18 @@ public final class ApiExperiment implements Callable<Integer> {
     @Option(
             names = "--daemon-jvm-options",
             paramLabel = "OPTS",
-            description = "JVM options of the daemon (default: none, as ./carillon starts it).")
-    String daemonJvmOptions = "";
+            description =
+                    "JVM options of the daemon (default: those ./carillon starts it with, " + LAUNCHER_OPTIONS + ").")
+    String daemonJvmOptions;
+
+    /** The launcher's JVM options file (an {@code @argfile}), from the repository's root. */
+    static final String LAUNCHER_OPTIONS = "cli/jvm/carillon.args";
+
+    /** The launcher's options file, seen from the repository (bench/run) or from the bench module (its smoke test). */
+    private static Path launcherOptions() {
+        Path here = Path.of(LAUNCHER_OPTIONS);
+        return Files.exists(here) ? here : Path.of("..").resolve(LAUNCHER_OPTIONS);
+    }
 
     @Override
     public Integer call() throws Exception {
@@ -103,7 +113,10 @@ public final class ApiExperiment implements Callable<Integer> {
         params.put("connections", many);
         params.put("in_flight_one_connection", inFlight);
         params.put("key_bits", keyBits);
-        params.put("daemon_jvm_options", daemonJvmOptions.isBlank() ? "(none)" : daemonJvmOptions);
+        List<String> jvm = daemonJvmOptions != null
+                ? List.of(daemonJvmOptions.trim().split("\\s+"))
+                : List.of("@" + launcherOptions().toAbsolutePath());
+        params.put("daemon_jvm_options", daemonJvmOptions != null ? daemonJvmOptions : LAUNCHER_OPTIONS);
         params.put(
                 "layout",
                 "the real daemon (carillon daemon) in its own JVM; two dhtnodes as its network; a third dhtnode"
@@ -111,9 +124,6 @@ public final class ApiExperiment implements Callable<Integer> {
                         + " in the bench JVM; all on loopback");
 
         Path data = Files.createTempDirectory("carillon-bench-api");
-        List<String> jvm = daemonJvmOptions.isBlank()
-                ? List.of()
-                : List.of(daemonJvmOptions.trim().split("\\s+"));
         try (DhtnodeProcess seed = DhtnodeProcess.start(
                         DhtnodeProcess.options().name("bench-api-seed").verbose(false));
                 DhtnodeProcess peer = DhtnodeProcess.start(DhtnodeProcess.options()

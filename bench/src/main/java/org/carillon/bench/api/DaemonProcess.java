@@ -51,10 +51,10 @@ final class DaemonProcess implements AutoCloseable {
                 "--key-bits",
                 Integer.toString(keyBits)));
         Path out = dataDir.resolveSibling(dataDir.getFileName() + ".out");
-        Process p = new ProcessBuilder(command)
-                .redirectErrorStream(true)
-                .redirectOutput(out.toFile())
-                .start();
+        ProcessBuilder builder = new ProcessBuilder(command);
+        builder.environment().put("MALLOC_ARENA_MAX", "2"); // as ./carillon sets it
+        Process p =
+                builder.redirectErrorStream(true).redirectOutput(out.toFile()).start();
         Path uriFile = dataDir.resolve("api.uri");
         long deadline = System.nanoTime() + timeout.toNanos();
         while (!Files.exists(uriFile) && p.isAlive() && System.nanoTime() < deadline) {
