@@ -1,19 +1,15 @@
 package org.carillon.cli;
 
 import java.io.IOException;
-import java.nio.file.Path;
 import org.carillon.core.local.LocalAccounts;
 import org.carillon.core.store.DataDirectory;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** Where the accounts live ({@code --data-dir}) and which one a command works on ({@code --account}). */
 final class AccountOptions {
-    @Option(
-            names = "--data-dir",
-            paramLabel = "DIR",
-            description = "Data directory (default: $CARILLON_HOME, else $XDG_DATA_HOME/carillon,"
-                    + " else ~/.local/share/carillon).")
-    Path dataDir;
+    @Mixin
+    DataDirectoryOption data;
 
     @Option(
             names = {"-a", "--account"},
@@ -23,7 +19,7 @@ final class AccountOptions {
     String account;
 
     DataDirectory directory() {
-        return DataDirectory.resolve(System.getenv(), dataDir);
+        return data.directory();
     }
 
     LocalAccounts open() throws IOException {

@@ -24,6 +24,7 @@ import org.carillon.dht.wire.Family;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -47,12 +48,8 @@ final class DaemonCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(
-            names = "--data-dir",
-            paramLabel = "DIR",
-            description = "Data directory (default: $CARILLON_HOME, else $XDG_DATA_HOME/carillon,"
-                    + " else ~/.local/share/carillon).")
-    Path dataDir;
+    @Mixin
+    DataDirectoryOption data;
 
     @Option(
             names = {"-b", "--bootstrap"},
@@ -95,7 +92,7 @@ final class DaemonCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
-        DataDirectory dir = DataDirectory.resolve(System.getenv(), dataDir).ensureExists();
+        DataDirectory dir = data.directory().ensureExists();
         DaemonConfig config = DaemonConfig.load(dir.root());
         Path logs = Files.createDirectories(dir.root().resolve("logs"));
         Path logFile = LogFile.install(logs, config.logLevel());
