@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
-import java.net.InetAddress;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -17,8 +16,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
-import org.carillon.dht.DhtConfig;
-import org.carillon.dht.DhtRunner;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -53,28 +50,16 @@ class DaemonCrashIT {
     @TempDir(cleanup = CleanupMode.ON_SUCCESS)
     Path tmp;
 
-    private DhtRunner seed;
-    private final List<DaemonProcess> running = new ArrayList<>();
+    private DaemonNetwork network;
 
     @BeforeEach
     void startSeed() throws IOException {
-        seed = DhtRunner.start(DhtConfig.defaults()
-                .withBindAddresses(List.of(InetAddress.getLoopbackAddress()))
-                .withPort(0));
+        network = DaemonNetwork.start(tmp);
     }
 
     @AfterEach
     void stopAll() throws Exception {
-        for (DaemonProcess d : running) {
-            d.close();
-        }
-        seed.close();
-    }
-
-    private DaemonProcess start(String name) throws Exception {
-        DaemonProcess d = DaemonProcess.start(tmp, tmp.resolve(name), seed.port());
-        running.add(d);
-        return d;
+        network.close();
     }
 
     @Test
@@ -83,17 +68,11 @@ class DaemonCrashIT {
         Random random = new Random(seedValue);
         long began = System.nanoTime();
         System.out.println("DaemonCrashIT: random seed " + seedValue + " in " + tmp);
-        DaemonProcess a = start("alice");
-        DaemonProcess b = start("bob");
-        String alice =
-                a.call("accounts.create", Map.of("alias", "alice")).get("id").asText();
-        String bob = b.call("accounts.create", Map.of("alias", "bob")).get("id").asText();
-        a.awaitEvent(e -> e.startsWith("account.announced") && e.contains("\"ok\":true"));
-        b.awaitEvent(e -> e.startsWith("account.announced") && e.contains("\"ok\":true"));
-        a.call("contacts.add", Map.of("account", "alice", "contact", bob));
-        b.awaitEvent(e -> e.startsWith("request.received") && e.contains(alice));
-        b.call("requests.accept", Map.of("account", "bob", "from", alice));
-        a.awaitEvent(e -> e.startsWith("contact.confirmed") && e.contains(bob));
+        DaemonProcess a = network.daemon("alice");
+        DaemonProcess b = network.daemon("bob");
+        DaemonNetwork.Contacts ids = network.befriend(a, b);
+        String alice = ids.first();
+        String bob = ids.second();
         b.call("messages.send", Map.of("account", "bob", "contact", alice, "text", "from bob before"));
         a.awaitEvent(e -> e.startsWith("message.received") && e.contains("from bob before"));
 
@@ -117,14 +96,14 @@ class DaemonCrashIT {
             a.kill();
             sender.join(15_000);
             assertThat(sender.isAlive()).as("the sender notices the kill").isFalse();
-            running.remove(a);
+            network.stopped(a);
             acknowledged.addAll(sender.acknowledged);
 
             // Bob writes while Alice's daemon is down: it must arrive once she is back
             String text = "from bob while alice is down " + kill;
             b.call("messages.send", Map.of("account", "bob", "contact", alice, "text", text));
             fromBob.add(text);
-            a = start("alice");
+            a = network.daemon("alice");
         }
         Sender last = new Sender(a, bob, attempts);
         last.limit = LAST_RUN_SENDS;

@@ -4,15 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
-import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.carillon.dht.DhtConfig;
-import org.carillon.dht.DhtRunner;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -27,44 +24,25 @@ class DaemonProcessesIT {
     @TempDir
     Path tmp;
 
-    private DhtRunner seed;
-    private final List<DaemonProcess> daemons = new ArrayList<>();
+    private DaemonNetwork network;
 
     @BeforeEach
     void startSeed() throws IOException {
-        seed = DhtRunner.start(DhtConfig.defaults()
-                .withBindAddresses(List.of(InetAddress.getLoopbackAddress()))
-                .withPort(0));
+        network = DaemonNetwork.start(tmp);
     }
 
     @AfterEach
     void stopAll() throws Exception {
-        for (DaemonProcess d : daemons) {
-            d.close();
-        }
-        seed.close();
-    }
-
-    private DaemonProcess daemon(String name) throws Exception {
-        DaemonProcess d = DaemonProcess.start(tmp, tmp.resolve(name), seed.port());
-        daemons.add(d);
-        return d;
+        network.close();
     }
 
     @Test
     void twoDaemonsBecomeContactsChatBothWaysAndOneKeepsEverythingAcrossARestart() throws Exception {
-        DaemonProcess a = daemon("alice");
-        DaemonProcess b = daemon("bob");
-        String alice =
-                a.call("accounts.create", Map.of("alias", "alice")).get("id").asText();
-        String bob = b.call("accounts.create", Map.of("alias", "bob")).get("id").asText();
-        a.awaitEvent(e -> e.startsWith("account.announced") && e.contains("\"ok\":true"));
-        b.awaitEvent(e -> e.startsWith("account.announced") && e.contains("\"ok\":true"));
-
-        a.call("contacts.add", Map.of("account", "alice", "contact", bob));
-        b.awaitEvent(e -> e.startsWith("request.received") && e.contains(alice));
-        b.call("requests.accept", Map.of("account", "bob", "from", alice));
-        a.awaitEvent(e -> e.startsWith("contact.confirmed") && e.contains(bob));
+        DaemonProcess a = network.daemon("alice");
+        DaemonProcess b = network.daemon("bob");
+        DaemonNetwork.Contacts ids = network.befriend(a, b);
+        String alice = ids.first();
+        String bob = ids.second();
 
         String helloId = a.call("messages.send", Map.of("account", "alice", "contact", bob, "text", "hello bob"))
                 .get("id")
@@ -83,8 +61,8 @@ class DaemonProcessesIT {
         assertThat(tmp.resolve("bob").resolve(Daemon.ENDPOINT_FILE))
                 .as("api.uri is removed on a clean stop")
                 .doesNotExist();
-        daemons.remove(b);
-        DaemonProcess b2 = daemon("bob");
+        network.stopped(b);
+        DaemonProcess b2 = network.daemon("bob");
         assertThat(b2.call("accounts.list", null).get(0).get("online").asBoolean())
                 .as("the account is online again")
                 .isTrue();
@@ -116,8 +94,8 @@ class DaemonProcessesIT {
 
     @Test
     void aSecondDaemonOnTheSameDataDirectoryIsRefusedNamingTheFirst() throws Exception {
-        DaemonProcess first = daemon("alice");
-        Process second = new ProcessBuilder(DaemonProcess.command(tmp.resolve("alice"), seed.port()))
+        DaemonProcess first = network.daemon("alice");
+        Process second = new ProcessBuilder(DaemonProcess.command(tmp.resolve("alice"), network.seedPort()))
                 .redirectErrorStream(true)
                 .start();
         assertThat(second.waitFor(60, TimeUnit.SECONDS))
@@ -137,7 +115,7 @@ class DaemonProcessesIT {
 
     @Test
     void aBadOptionIsNamedAndNothingStarts() throws Exception {
-        List<String> command = new ArrayList<>(DaemonProcess.command(tmp.resolve("alice"), seed.port()));
+        List<String> command = new ArrayList<>(DaemonProcess.command(tmp.resolve("alice"), network.seedPort()));
         command.set(command.indexOf("--port") + 1, "many");
         Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
         assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
