@@ -7,7 +7,6 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Base64;
-import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.carillon.core.account.AccountGenerator;
@@ -18,12 +17,9 @@ import org.carillon.core.contact.Contact;
 import org.carillon.core.contact.MemoryAccountState;
 import org.carillon.core.contact.OnlineAccount;
 import org.carillon.core.contact.TrustRequest;
-import org.carillon.dht.DhtConfig;
 import org.carillon.dht.DhtRunner;
 import org.carillon.dht.interop.DhtnodeProcess;
-import org.carillon.dht.interop.Loopback;
 import org.carillon.dht.secure.SecureDht;
-import org.carillon.dht.wire.Family;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -44,6 +40,7 @@ class JamiContactsIT {
     @TempDir
     static Path dir;
 
+    private static JamiNetwork network;
     private static DhtnodeProcess bootstrap;
     private static JamiDaemon jamid;
     private static DhtRunner runner;
@@ -52,32 +49,16 @@ class JamiContactsIT {
 
     @BeforeAll
     static void network() throws Exception {
-        JamiPeers.requireJamid();
-        bootstrap = DhtnodeProcess.start(DhtnodeProcess.options().name("jami-contacts-bootstrap"));
-        jamid = JamiDaemon.start("jamid", dir.resolve("jamid"));
-        runner = DhtRunner.start(DhtConfig.defaults()
-                .withPort(0)
-                .withBindAddresses(List.of(Loopback.IPV4))
-                .withBootstrap(List.of(bootstrap.address())));
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (!runner.isConnected(Family.IPV4)) {
-            assertThat(System.nanoTime())
-                    .as("Carillon connected to the dhtnode")
-                    .isLessThan(deadline);
-            Thread.sleep(100);
-        }
+        network = JamiNetwork.start("jami-contacts", dir, WAIT);
+        bootstrap = network.bootstrap;
+        jamid = network.jamid;
+        runner = network.runner;
     }
 
     @AfterAll
     static void stop() {
-        if (runner != null) {
-            runner.close();
-        }
-        if (jamid != null) {
-            jamid.close();
-        }
-        if (bootstrap != null) {
-            bootstrap.close();
+        if (network != null) {
+            network.close();
         }
     }
 

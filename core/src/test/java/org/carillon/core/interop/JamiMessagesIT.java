@@ -33,16 +33,13 @@ import org.carillon.core.store.Database;
 import org.carillon.core.store.LocalAccount;
 import org.carillon.core.store.SqliteAccountState;
 import org.carillon.core.store.SqliteMessageStore;
-import org.carillon.dht.DhtConfig;
 import org.carillon.dht.DhtRunner;
 import org.carillon.dht.InfoHash;
 import org.carillon.dht.ListenHandle;
 import org.carillon.dht.Query;
 import org.carillon.dht.Value;
 import org.carillon.dht.interop.DhtnodeProcess;
-import org.carillon.dht.interop.Loopback;
 import org.carillon.dht.secure.SecureDht;
-import org.carillon.dht.wire.Family;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -66,6 +63,7 @@ class JamiMessagesIT {
     @TempDir
     static Path dir;
 
+    private static JamiNetwork network;
     private static DhtnodeProcess bootstrap;
     private static JamiDaemon jamid;
     private static DhtRunner runner;
@@ -139,32 +137,16 @@ class JamiMessagesIT {
 
     @BeforeAll
     static void network() throws Exception {
-        JamiPeers.requireJamid();
-        bootstrap = DhtnodeProcess.start(DhtnodeProcess.options().name("jami-messages-bootstrap"));
-        jamid = JamiDaemon.start("jamid", dir.resolve("jamid"));
-        runner = DhtRunner.start(DhtConfig.defaults()
-                .withPort(0)
-                .withBindAddresses(List.of(Loopback.IPV4))
-                .withBootstrap(List.of(bootstrap.address())));
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (!runner.isConnected(Family.IPV4)) {
-            assertThat(System.nanoTime())
-                    .as("Carillon connected to the dhtnode")
-                    .isLessThan(deadline);
-            Thread.sleep(100);
-        }
+        network = JamiNetwork.start("jami-messages", dir, WAIT);
+        bootstrap = network.bootstrap;
+        jamid = network.jamid;
+        runner = network.runner;
     }
 
     @AfterAll
     static void stop() {
-        if (runner != null) {
-            runner.close();
-        }
-        if (jamid != null) {
-            jamid.close();
-        }
-        if (bootstrap != null) {
-            bootstrap.close();
+        if (network != null) {
+            network.close();
         }
     }
 
