@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.carillon.cli.CliRun.carillon;
 
 import java.io.IOException;
+import java.io.StringReader;
+import java.io.StringWriter;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
@@ -171,6 +173,35 @@ class CommandsThroughDaemonTest {
                 .contains(alice + "  ")
                 .contains("hello through");
         assertThat(run("bob", "message", "search", "nowhere").err()).contains("no message matches 'nowhere'");
+
+        String tooLarge = "x".repeat(org.carillon.core.message.Messenger.MAX_TEXT_BYTES + 1);
+        CliRun lines = carillon(
+                MessageCommandEndToEndTest.stdin(new StringReader("second\n\nthird\n" + tooLarge + "\n")),
+                new StringWriter(),
+                "message",
+                "send",
+                "--stdin",
+                bob,
+                "--timeout",
+                "20s",
+                "--data-dir",
+                tmp.resolve("alice").toString());
+        assertThat(lines.exitCode()).as("a line was refused").isEqualTo(1);
+        assertThat(lines.err()).contains("line 4: the message is too large");
+        List<String> newest = as("alice", "message", "list", bob, "--limit", "2")
+                .out()
+                .lines()
+                .toList();
+        assertThat(newest).hasSize(2);
+        assertThat(newest.get(0)).endsWith("second");
+        assertThat(newest.get(1)).endsWith("third");
+        String secondId = newest.get(0).split("\\s+")[1];
+        assertThat(as("alice", "message", "list", bob, "--before", secondId).out())
+                .as("the page before")
+                .endsWith("hello through the daemon\n")
+                .doesNotContain("second");
+        assertThat(run("bob", "message", "search", "hello", "--limit", "1000").err())
+                .contains("the daemon finds at most 500 messages");
 
         assertThat(as("bob", "contact", "block", alice).out()).isEqualTo("blocked " + alice + "\n");
         assertThat(as("bob", "contact", "list").out()).isEqualTo(alice + "  blocked\n");
