@@ -144,7 +144,7 @@ final class ContactCommand implements Callable<Integer> {
             Optional<CarillonClient> found = RunningDaemon.find(options.directory());
             if (found.isPresent()) {
                 try (CarillonClient daemon = found.get()) {
-                    contacts = DaemonViews.contacts(daemon.contacts(RunningDaemon.account(daemon, options.account)));
+                    contacts = DaemonViews.contacts(daemon, RunningDaemon.account(daemon, options.account));
                 }
             } else {
                 try (LocalAccounts accounts = options.open()) {

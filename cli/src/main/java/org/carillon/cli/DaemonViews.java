@@ -1,7 +1,9 @@
 package org.carillon.cli;
 
+import java.io.IOException;
 import java.util.List;
 import java.util.Locale;
+import org.carillon.api.client.CarillonClient;
 import org.carillon.api.model.ContactView;
 import org.carillon.api.model.MessageView;
 import org.carillon.core.account.AccountId;
@@ -17,8 +19,9 @@ import org.carillon.dht.InfoHash;
 final class DaemonViews {
     private DaemonViews() {}
 
-    static List<Contact> contacts(List<ContactView> views) {
-        return views.stream().map(DaemonViews::contact).toList();
+    /** Every contact the account has had, as a command reads them without a daemon: the removed ones too. */
+    static List<Contact> contacts(CarillonClient daemon, String account) throws IOException {
+        return daemon.contacts(account, true).stream().map(DaemonViews::contact).toList();
     }
 
     static Contact contact(ContactView v) {

@@ -149,7 +149,7 @@ final class MessageCommand implements Callable<Integer> {
                 throws IOException, InterruptedException {
             RunningDaemon.noticeIgnored(spec, List.of("--bootstrap", "--bind"));
             String account = RunningDaemon.account(daemon, options.account);
-            List<Contact> contacts = DaemonViews.contacts(daemon.contacts(account));
+            List<Contact> contacts = DaemonViews.contacts(daemon, account);
             AccountId peer = ContactArgument.resolve(contact, contacts, AccountId.parse(account));
             ContactArgument.warning(contacts, peer).ifPresent(err::println);
             SendReport report = new SendReport(out);
@@ -269,7 +269,7 @@ final class MessageCommand implements Callable<Integer> {
                     RunningDaemon.noticeIgnored(spec, ignored);
                     String account = RunningDaemon.account(daemon, options.account);
                     AccountId peer = ContactArgument.conversation(
-                            contact, DaemonViews.contacts(daemon.contacts(account)), AccountId.parse(account));
+                            contact, DaemonViews.contacts(daemon, account), AccountId.parse(account));
                     Optional<String> start = before == null
                             ? Optional.empty()
                             : Optional.of(Long.toUnsignedString(messageId(before), 16));
@@ -407,7 +407,7 @@ final class MessageCommand implements Callable<Integer> {
             Optional<AccountId> peer = contact == null
                     ? Optional.empty()
                     : Optional.of(ContactArgument.conversation(
-                            contact, DaemonViews.contacts(daemon.contacts(account)), AccountId.parse(account)));
+                            contact, DaemonViews.contacts(daemon, account), AccountId.parse(account)));
             if (limit > RunningDaemon.MAX_PAGE) {
                 // a search has no pages to ask for one after the other
                 spec.commandLine()

@@ -208,7 +208,11 @@ class CommandsThroughDaemonTest {
         assertThat(run("bob", "message", "send", alice, "hi").err()).contains(alice + " is blocked");
         assertThat(as("bob", "contact", "unblock", alice).out()).isEqualTo("unblocked " + alice + "\n");
         assertThat(as("alice", "contact", "remove", bob).out()).isEqualTo("removed " + bob + "\n");
-        assertThat(as("alice", "contact", "list").out()).doesNotContain(bob + "  confirmed");
+        assertThat(as("alice", "contact", "list").out()).isEqualTo(bob + "  removed\n");
+        assertThat(as("alice", "message", "list", bob).out())
+                .as("a former contact's conversation stays readable")
+                .contains("hello through the daemon");
+        assertThat(run("alice", "message", "send", bob, "hi").err()).contains(bob + " is not a contact any more");
     }
 
     @Test

@@ -88,6 +88,11 @@ public final class CarillonClient implements AutoCloseable {
         return call("contacts.list", Map.of("account", account), new TypeReference<>() {});
     }
 
+    /** With {@code removed}, the former contacts too (their conversations stay). */
+    public List<ContactView> contacts(String account, boolean removed) throws IOException {
+        return call("contacts.list", Map.of("account", account, "removed", removed), new TypeReference<>() {});
+    }
+
     public void addContact(String account, String contact) throws IOException {
         call("contacts.add", Map.of("account", account, "contact", contact), new TypeReference<JsonNode>() {});
     }

@@ -127,12 +127,18 @@ public final class CarillonMethods implements AccountHost.Listeners {
                 }));
         m.add(new Method(
                 "contacts.list",
-                "The contacts (active and blocked).",
-                List.of(account),
+                "The contacts (active and blocked; with 'removed', the former ones too).",
+                List.of(
+                        account,
+                        optional(
+                                "removed",
+                                "also the removed contacts, whose conversations stay (default false)",
+                                Method.bool())),
                 Method.arrayOf(Method.object()),
-                p -> online(p).account().contacts().stream()
-                        .map(ContactView::of)
-                        .toList()));
+                p -> (p.bool("removed", false)
+                                ? host.accounts().state(select(p)).contacts()
+                                : online(p).account().contacts())
+                        .stream().map(ContactView::of).toList()));
         m.add(new Method(
                 "contacts.add",
                 "Sends a trust request (with a vCard) to every device of the account.",
