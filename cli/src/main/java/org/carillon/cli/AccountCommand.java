@@ -1,10 +1,14 @@
 package org.carillon.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
+import org.carillon.api.client.CarillonClient;
+import org.carillon.api.model.AccountView;
 import org.carillon.core.account.AccountGenerator;
 import org.carillon.core.account.AccountKeys;
 import org.carillon.core.local.LocalAccounts;
@@ -51,8 +55,12 @@ final class AccountCommand implements Callable<Integer> {
         int bits;
     }
 
-    static String describe(LocalAccount a) {
-        return a.id() + (a.alias().isEmpty() ? "" : "  " + a.alias());
+    static String describe(String id, String alias) {
+        return id + (alias.isEmpty() ? "" : "  " + alias);
+    }
+
+    static String deviceLine(String shortId, String name, boolean self, boolean revoked) {
+        return "device  " + shortId + "  " + name + (self ? "  (this device)" : "") + (revoked ? "  (revoked)" : "");
     }
 
     @Command(
@@ -87,14 +95,35 @@ final class AccountCommand implements Callable<Integer> {
         @Override
         public Integer call() throws Exception {
             PrintWriter out = spec.commandLine().getOut();
+            Optional<CarillonClient> found = RunningDaemon.find(options.directory());
+            if (found.isPresent()) {
+                try (CarillonClient daemon = found.get()) {
+                    RunningDaemon.noticeIgnored(spec, List.of("--key-bits"));
+                    spec.commandLine().getErr().println("the daemon is generating the keys (some seconds)");
+                    AccountView a = daemon.createAccount(alias, deviceName);
+                    String device =
+                            daemon.accountDetails(a.id()).path("deviceId").asText("");
+                    created(out, a.id(), device, options.directory().root());
+                    out.println("online through the daemon");
+                }
+                return 0;
+            }
             try (LocalAccounts accounts = options.open()) {
                 LocalAccount a = accounts.create(alias, deviceName, generator(keySize.bits), progress(spec));
                 AccountKeys keys = accounts.keys(a);
-                out.println("created account " + a.id());
-                out.println("device " + keys.deviceId().shortId() + " (" + deviceName + ")");
-                out.println("data in " + accounts.directory().root());
+                created(
+                        out,
+                        a.id().hex(),
+                        keys.deviceId().shortId().toString(),
+                        accounts.directory().root());
             }
             return 0;
+        }
+
+        private void created(PrintWriter out, String id, String device, Path root) {
+            out.println("created account " + id);
+            out.println("device " + device + " (" + deviceName + ")");
+            out.println("data in " + root);
         }
     }
 
@@ -109,15 +138,27 @@ final class AccountCommand implements Callable<Integer> {
         @Override
         public Integer call() throws Exception {
             PrintWriter out = spec.commandLine().getOut();
-            try (LocalAccounts accounts = options.open()) {
-                List<LocalAccount> all = accounts.list();
-                if (all.isEmpty()) {
-                    spec.commandLine()
-                            .getErr()
-                            .println("no account in " + accounts.directory().root());
+            Optional<CarillonClient> found = RunningDaemon.find(options.directory());
+            List<String> lines;
+            if (found.isPresent()) {
+                try (CarillonClient daemon = found.get()) {
+                    lines = daemon.accounts().stream()
+                            .map(a -> describe(a.id(), a.alias()))
+                            .toList();
                 }
-                all.forEach(a -> out.println(describe(a)));
+            } else {
+                try (LocalAccounts accounts = options.open()) {
+                    lines = accounts.list().stream()
+                            .map(a -> describe(a.id().hex(), a.alias()))
+                            .toList();
+                }
             }
+            if (lines.isEmpty()) {
+                spec.commandLine()
+                        .getErr()
+                        .println("no account in " + options.directory().root());
+            }
+            lines.forEach(out::println);
             return 0;
         }
     }
@@ -142,23 +183,50 @@ final class AccountCommand implements Callable<Integer> {
         @Override
         public Integer call() throws Exception {
             PrintWriter out = spec.commandLine().getOut();
-            try (LocalAccounts accounts = options.open()) {
-                LocalAccount a = accounts.select(options.account);
-                out.println("account " + a.id());
-                if (!a.alias().isEmpty()) {
-                    out.println("alias   " + a.alias());
+            String id;
+            Optional<CarillonClient> found = RunningDaemon.find(options.directory());
+            if (found.isPresent()) {
+                try (CarillonClient daemon = found.get()) {
+                    JsonNode a = daemon.accountDetails(RunningDaemon.account(daemon, options.account));
+                    id = a.path("id").asText();
+                    header(out, id, a.path("alias").asText(""));
+                    String self = a.path("deviceId").asText("");
+                    for (JsonNode d : a.path("devices")) {
+                        String device = d.path("id").asText();
+                        out.println(deviceLine(
+                                device,
+                                d.path("name").asText(""),
+                                device.equals(self),
+                                d.path("revoked").asBoolean()));
+                    }
+                    out.println(
+                            a.path("announced").asBoolean()
+                                    ? "online  announced on the DHT by the daemon"
+                                    : "online  through the daemon, not announced on the DHT yet");
                 }
-                AccountKeys keys = accounts.keys(a);
-                for (KnownDevice d : accounts.devices(a)) {
-                    boolean self = d.id().equals(keys.deviceId());
-                    out.println("device  " + d.id().shortId() + "  " + d.name() + (self ? "  (this device)" : "")
-                            + (d.revoked() ? "  (revoked)" : ""));
-                }
-                if (qr != null ? qr : System.console() != null) {
-                    out.print(QrText.render(a.id().hex()));
+            } else {
+                try (LocalAccounts accounts = options.open()) {
+                    LocalAccount a = accounts.select(options.account);
+                    id = a.id().hex();
+                    header(out, id, a.alias());
+                    AccountKeys keys = accounts.keys(a);
+                    for (KnownDevice d : accounts.devices(a)) {
+                        out.println(deviceLine(
+                                d.id().shortId().toString(), d.name(), d.id().equals(keys.deviceId()), d.revoked()));
+                    }
                 }
             }
+            if (qr != null ? qr : System.console() != null) {
+                out.print(QrText.render(id));
+            }
             return 0;
+        }
+
+        private static void header(PrintWriter out, String id, String alias) {
+            out.println("account " + id);
+            if (!alias.isEmpty()) {
+                out.println("alias   " + alias);
+            }
         }
     }
 

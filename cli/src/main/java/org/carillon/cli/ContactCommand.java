@@ -1,11 +1,15 @@
 package org.carillon.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
+import org.carillon.api.client.CarillonClient;
 import org.carillon.core.account.AccountId;
 import org.carillon.core.contact.Contact;
 import org.carillon.core.contact.OnlineAccount;
@@ -53,11 +57,11 @@ final class ContactCommand implements Callable<Integer> {
         @Option(names = "--name", paramLabel = "NAME", description = "Send a vCard with just this name.")
         String name;
 
-        byte[] bytes(LocalAccount account) throws java.io.IOException {
+        byte[] bytes(String alias) throws IOException {
             if (vcard != null) {
                 return Files.readAllBytes(vcard);
             }
-            return vcardNamed(name != null ? name : account.alias().isEmpty() ? "carillon" : account.alias());
+            return vcardNamed(name != null ? name : alias.isEmpty() ? "carillon" : alias);
         }
     }
 
@@ -84,12 +88,31 @@ final class ContactCommand implements Callable<Integer> {
         @Override
         public Integer call() throws Exception {
             AccountId to = AccountId.parse(id);
+            PrintWriter out = spec.commandLine().getOut();
+            Optional<CarillonClient> found = RunningDaemon.find(options.directory());
+            if (found.isPresent()) {
+                try (CarillonClient daemon = found.get()) {
+                    RunningDaemon.noticeIgnored(spec, NetworkOptions.NAMES);
+                    JsonNode a = daemon.accountDetails(RunningDaemon.account(daemon, options.account));
+                    if (to.hex().equals(a.path("id").asText())) {
+                        throw new CommandError("that is this account's own id");
+                    }
+                    byte[] vcard = profile.bytes(a.path("alias").asText(""));
+                    daemon.addContact(
+                            a.path("id").asText(), to.hex(), Optional.of(new String(vcard, StandardCharsets.UTF_8)));
+                    // the daemon answers once the request is stored; it reaches the peer's devices afterwards
+                    out.println("trust request to " + to + " handed to the daemon: it sends it to the devices of " + to
+                            + " on the DHT now, and again whenever one comes online");
+                }
+                return 0;
+            }
             try (LocalAccounts accounts = options.open()) {
                 LocalAccount a = accounts.select(options.account);
                 if (to.equals(a.id())) {
                     throw new CommandError("that is this account's own id");
                 }
-                byte[] vcard = profile.bytes(a);
+                byte[] vcard = profile.bytes(a.alias());
+                RunningDaemon.noticeNone(spec.commandLine().getErr(), accounts.directory(), network.timeout);
                 int devices = Online.run(
                         accounts,
                         a,
@@ -100,10 +123,7 @@ final class ContactCommand implements Callable<Integer> {
                     throw new java.io.IOException("no device of " + to + " is on the DHT now; the request is kept"
                             + " and sent when one of its devices is online while this account is");
                 }
-                spec.commandLine()
-                        .getOut()
-                        .println("trust request sent to " + to + " (" + devices
-                                + (devices == 1 ? " device)" : " devices)"));
+                out.println("trust request sent to " + to + " (" + devices + (devices == 1 ? " device)" : " devices)"));
             }
             return 0;
         }
@@ -120,18 +140,24 @@ final class ContactCommand implements Callable<Integer> {
         @Override
         public Integer call() throws Exception {
             PrintWriter out = spec.commandLine().getOut();
-            try (LocalAccounts accounts = options.open()) {
-                List<Contact> contacts =
-                        accounts.state(accounts.select(options.account)).contacts();
-                for (Contact c : contacts) {
-                    String status = c.banned()
-                            ? "blocked"
-                            : !c.isActive() ? "removed" : c.confirmed() ? "confirmed" : "pending";
-                    out.println(c.id() + "  " + status);
+            List<Contact> contacts;
+            Optional<CarillonClient> found = RunningDaemon.find(options.directory());
+            if (found.isPresent()) {
+                try (CarillonClient daemon = found.get()) {
+                    contacts = DaemonViews.contacts(daemon, RunningDaemon.account(daemon, options.account));
                 }
-                if (contacts.isEmpty()) {
-                    spec.commandLine().getErr().println("no contacts");
+            } else {
+                try (LocalAccounts accounts = options.open()) {
+                    contacts = accounts.state(accounts.select(options.account)).contacts();
                 }
+            }
+            for (Contact c : contacts) {
+                String status =
+                        c.banned() ? "blocked" : !c.isActive() ? "removed" : c.confirmed() ? "confirmed" : "pending";
+                out.println(c.id() + "  " + status);
+            }
+            if (contacts.isEmpty()) {
+                spec.commandLine().getErr().println("no contacts");
             }
             return 0;
         }
@@ -153,13 +179,25 @@ final class ContactCommand implements Callable<Integer> {
 
         abstract java.util.concurrent.CompletableFuture<?> apply(OnlineAccount account, AccountId id);
 
+        abstract void apply(CarillonClient daemon, String account, String contact) throws IOException;
+
         abstract String done();
 
         @Override
         public Integer call() throws Exception {
             AccountId contact = AccountId.parse(id);
+            Optional<CarillonClient> found = RunningDaemon.find(options.directory());
+            if (found.isPresent()) {
+                try (CarillonClient daemon = found.get()) {
+                    RunningDaemon.noticeIgnored(spec, NetworkOptions.NAMES);
+                    apply(daemon, RunningDaemon.account(daemon, options.account), contact.hex());
+                    spec.commandLine().getOut().println(done() + " " + contact);
+                }
+                return 0;
+            }
             try (LocalAccounts accounts = options.open()) {
                 LocalAccount a = accounts.select(options.account);
+                RunningDaemon.noticeNone(spec.commandLine().getErr(), accounts.directory(), network.timeout);
                 Online.run(accounts, a, network, spec.commandLine().getErr(), s -> apply(s.account(), contact));
                 spec.commandLine().getOut().println(done() + " " + contact);
             }
@@ -171,6 +209,11 @@ final class ContactCommand implements Callable<Integer> {
             @Override
             java.util.concurrent.CompletableFuture<?> apply(OnlineAccount account, AccountId id) {
                 return account.removeContact(id);
+            }
+
+            @Override
+            void apply(CarillonClient daemon, String account, String contact) throws IOException {
+                daemon.removeContact(account, contact);
             }
 
             @Override
@@ -190,6 +233,11 @@ final class ContactCommand implements Callable<Integer> {
             }
 
             @Override
+            void apply(CarillonClient daemon, String account, String contact) throws IOException {
+                daemon.block(account, contact);
+            }
+
+            @Override
             String done() {
                 return "blocked";
             }
@@ -200,6 +248,11 @@ final class ContactCommand implements Callable<Integer> {
             @Override
             java.util.concurrent.CompletableFuture<?> apply(OnlineAccount account, AccountId id) {
                 return account.unblock(id);
+            }
+
+            @Override
+            void apply(CarillonClient daemon, String account, String contact) throws IOException {
+                daemon.unblock(account, contact);
             }
 
             @Override

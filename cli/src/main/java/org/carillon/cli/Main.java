@@ -70,7 +70,10 @@ public final class Main implements Callable<Integer> {
             throw e;
         }
         PrintWriter err = cmd.getErr();
-        err.println(cmd.getColorScheme().errorText(cmd.getCommandSpec().qualifiedName() + ": " + e.getMessage()));
+        // the daemon's error text reads as the command's own; its JSON-RPC code means nothing to a user
+        String message =
+                e instanceof org.carillon.api.client.ApiException a ? a.error().message() : e.getMessage();
+        err.println(cmd.getColorScheme().errorText(cmd.getCommandSpec().qualifiedName() + ": " + message));
         err.flush();
         return 1;
     }

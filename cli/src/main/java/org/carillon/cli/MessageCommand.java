@@ -9,6 +9,9 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
+import org.carillon.api.client.ApiException;
+import org.carillon.api.client.CarillonClient;
+import org.carillon.api.model.MessageView;
 import org.carillon.core.account.AccountId;
 import org.carillon.core.contact.Contact;
 import org.carillon.core.local.LocalAccounts;
@@ -101,19 +104,27 @@ final class MessageCommand implements Callable<Integer> {
                 throw new CommandError("no text given: carillon message send CONTACT TEXT (or --stdin)");
             }
             String text = fromStdin ? null : MessageText.check(String.join(" ", words), Messenger.MAX_TEXT_BYTES);
+            Optional<CarillonClient> found = RunningDaemon.find(options.directory());
+            if (found.isPresent()) {
+                try (CarillonClient daemon = found.get()) {
+                    return throughDaemon(daemon, text, out, err);
+                }
+            }
             try (LocalAccounts accounts = options.open()) {
                 LocalAccount a = accounts.select(options.account);
                 List<Contact> contacts = accounts.state(a).contacts();
                 AccountId peer = ContactArgument.resolve(contact, contacts, a.id());
                 ContactArgument.warning(contacts, peer).ifPresent(err::println);
                 SendReport report = new SendReport(out);
+                RunningDaemon.noticeNone(err, accounts.directory(), network.timeout);
                 // the wait for delivery ends by itself after --timeout: the session's limit is only a backstop
                 Duration backstop = network.timeout.plus(Duration.ofSeconds(10));
                 int refused = Online.run(accounts, a, network, Online.refusalsTo(err), report, backstop, s -> {
                     Messenger messenger = s.messenger();
-                    int bad = fromStdin ? sendLines(messenger, peer, report, err) : 0;
+                    Sender sender = t -> report.accepted(messenger.send(peer, t));
+                    int bad = fromStdin ? sendLines(sender, err) : 0;
                     if (text != null) {
-                        report.accepted(messenger.send(peer, text));
+                        sender.send(text);
                     }
                     return report.delivered(messenger, peer)
                             .completeOnTimeout(null, network.timeout.toMillis(), TimeUnit.MILLISECONDS)
@@ -129,9 +140,53 @@ final class MessageCommand implements Callable<Integer> {
             }
         }
 
+        /**
+         * The daemon stores and sends; this command reports as it would on its own, from the
+         * daemon's events, for --timeout at most (a daemon has its network: the other network
+         * options mean nothing to it).
+         */
+        private int throughDaemon(CarillonClient daemon, String text, PrintWriter out, PrintWriter err)
+                throws IOException, InterruptedException {
+            RunningDaemon.noticeIgnored(spec, List.of("--bootstrap", "--bind"));
+            String account = RunningDaemon.account(daemon, options.account);
+            List<Contact> contacts = DaemonViews.contacts(daemon, account);
+            AccountId peer = ContactArgument.resolve(contact, contacts, AccountId.parse(account));
+            ContactArgument.warning(contacts, peer).ifPresent(err::println);
+            SendReport report = new SendReport(out);
+            daemon.onEvent("message.status", e -> {
+                if (e.path("account").asText().equals(account)
+                        && e.path("contact").asText().equals(peer.hex())) {
+                    report.onStatus(
+                            peer,
+                            Long.parseUnsignedLong(e.path("id").asText(), 16),
+                            DaemonViews.status(e.path("status").asText()));
+                }
+            });
+            Sender sender = t -> {
+                MessageView m = daemon.send(account, peer.hex(), t);
+                report.accepted(peer, Long.parseUnsignedLong(m.id(), 16), DaemonViews.status(m.status()));
+            };
+            int bad = fromStdin ? sendLines(sender, err) : 0;
+            if (text != null) {
+                sender.send(text);
+            }
+            report.awaitSettled(network.timeout);
+            int waiting = report.undelivered();
+            if (waiting > 0) {
+                err.println(waiting + " of " + report.acceptedCount() + " messages not delivered within "
+                        + network.timeout.toSeconds() + " s: the daemon keeps them in the outbox and sends them"
+                        + " again whenever " + peer + " is online");
+            }
+            return bad == 0 ? 0 : 1;
+        }
+
+        /** Sends one text and reports it accepted. */
+        private interface Sender {
+            void send(String text) throws IOException;
+        }
+
         /** One message per line; a line that cannot be sent is reported and skipped. Returns how many were. */
-        private int sendLines(Messenger messenger, AccountId peer, SendReport report, PrintWriter err)
-                throws IOException {
+        private int sendLines(Sender sender, PrintWriter err) throws IOException {
             BufferedReader lines = new BufferedReader(stdin.reader());
             int refused = 0;
             int number = 0;
@@ -142,9 +197,10 @@ final class MessageCommand implements Callable<Integer> {
                     continue;
                 }
                 try {
-                    report.accepted(messenger.send(peer, MessageText.check(line, Messenger.MAX_TEXT_BYTES)));
-                } catch (CommandError | IllegalArgumentException e) {
-                    err.println("line " + number + ": " + e.getMessage());
+                    sender.send(MessageText.check(line, Messenger.MAX_TEXT_BYTES));
+                } catch (CommandError | IllegalArgumentException | ApiException e) {
+                    err.println("line " + number + ": "
+                            + (e instanceof ApiException a ? a.error().message() : e.getMessage()));
                     err.flush();
                     refused++;
                 }
@@ -205,6 +261,22 @@ final class MessageCommand implements Callable<Integer> {
         public Integer call() throws Exception {
             PrintWriter out = spec.commandLine().getOut();
             checkLimit(limit);
+            Optional<CarillonClient> found = RunningDaemon.find(options.directory());
+            if (found.isPresent()) {
+                try (CarillonClient daemon = found.get()) {
+                    List<String> ignored = new ArrayList<>(NetworkOptions.NAMES);
+                    ignored.addAll(List.of("--sync", "--wait"));
+                    RunningDaemon.noticeIgnored(spec, ignored);
+                    String account = RunningDaemon.account(daemon, options.account);
+                    AccountId peer = ContactArgument.conversation(
+                            contact, DaemonViews.contacts(daemon, account), AccountId.parse(account));
+                    Optional<String> start = before == null
+                            ? Optional.empty()
+                            : Optional.of(Long.toUnsignedString(messageId(before), 16));
+                    print(history(daemon, account, peer, start), peer);
+                }
+                return 0;
+            }
             try (LocalAccounts accounts = options.open()) {
                 LocalAccount a = accounts.select(options.account);
                 AccountId peer =
@@ -213,6 +285,7 @@ final class MessageCommand implements Callable<Integer> {
                 Optional<Message> start = before == null ? Optional.empty() : Optional.of(message(store, peer, before));
                 if (sync) {
                     PrintWriter err = spec.commandLine().getErr();
+                    RunningDaemon.noticeNone(err, accounts.directory(), network.timeout.plus(wait));
                     Online.run(
                             accounts,
                             a,
@@ -226,26 +299,50 @@ final class MessageCommand implements Callable<Integer> {
                                             read -> SendReport.owed(s.messenger(), store.history(peer, start, limit))
                                                     .completeOnTimeout(null, wait.toMillis(), TimeUnit.MILLISECONDS)));
                 }
-                List<Message> page = store.history(peer, start, limit);
-                page.forEach(m -> out.println(MessageLines.listLine(m)));
-                if (page.isEmpty()) {
-                    spec.commandLine()
-                            .getErr()
-                            .println("no messages with " + peer + (start.isPresent() ? " before " + before : ""));
-                }
+                print(store.history(peer, start, limit), peer);
             }
             return 0;
         }
 
+        private void print(List<Message> page, AccountId peer) {
+            page.forEach(m -> spec.commandLine().getOut().println(MessageLines.listLine(m)));
+            if (page.isEmpty()) {
+                spec.commandLine()
+                        .getErr()
+                        .println("no messages with " + peer + (before != null ? " before " + before : ""));
+            }
+        }
+
+        /** The newest --limit messages before {@code start}, a page of the API at a time, oldest first. */
+        private List<Message> history(CarillonClient daemon, String account, AccountId peer, Optional<String> start)
+                throws IOException {
+            List<Message> all = new ArrayList<>();
+            Optional<String> cursor = start;
+            while (all.size() < limit) {
+                int asked = Math.min(limit - all.size(), RunningDaemon.MAX_PAGE);
+                List<Message> page = daemon.history(account, peer.hex(), cursor, asked).stream()
+                        .map(DaemonViews::message)
+                        .toList();
+                all.addAll(0, page);
+                if (page.size() < asked) {
+                    break;
+                }
+                cursor = Optional.of(page.get(0).idHex());
+            }
+            return all;
+        }
+
         private static Message message(MessageStore store, AccountId peer, String hexId) {
-            long id;
+            return store.message(peer, messageId(hexId))
+                    .orElseThrow(() -> new CommandError("no message " + hexId + " in the conversation with " + peer));
+        }
+
+        private static long messageId(String hexId) {
             try {
-                id = Long.parseUnsignedLong(hexId.strip(), 16);
+                return Long.parseUnsignedLong(hexId.strip(), 16);
             } catch (NumberFormatException e) {
                 throw new CommandError("'" + hexId + "' is not a message id: expected up to 16 hexadecimal digits");
             }
-            return store.message(peer, id)
-                    .orElseThrow(() -> new CommandError("no message " + hexId + " in the conversation with " + peer));
         }
     }
 
@@ -282,19 +379,47 @@ final class MessageCommand implements Callable<Integer> {
             if (query.isEmpty()) {
                 throw new CommandError("nothing to search for: give at least one word");
             }
-            try (LocalAccounts accounts = options.open()) {
-                LocalAccount a = accounts.select(options.account);
-                Optional<AccountId> peer = contact == null
-                        ? Optional.empty()
-                        : Optional.of(ContactArgument.conversation(
-                                contact, accounts.state(a).contacts(), a.id()));
-                List<Message> found = accounts.messages(a).search(peer, query, limit);
-                found.forEach(m -> out.println(m.peer() + "  " + MessageLines.listLine(m)));
-                if (found.isEmpty()) {
-                    spec.commandLine().getErr().println("no message matches '" + query + "'");
+            List<Message> found;
+            Optional<CarillonClient> daemon = RunningDaemon.find(options.directory());
+            if (daemon.isPresent()) {
+                try (CarillonClient d = daemon.get()) {
+                    found = throughDaemon(d, query);
+                }
+            } else {
+                try (LocalAccounts accounts = options.open()) {
+                    LocalAccount a = accounts.select(options.account);
+                    Optional<AccountId> peer = contact == null
+                            ? Optional.empty()
+                            : Optional.of(ContactArgument.conversation(
+                                    contact, accounts.state(a).contacts(), a.id()));
+                    found = accounts.messages(a).search(peer, query, limit);
                 }
             }
+            found.forEach(m -> out.println(m.peer() + "  " + MessageLines.listLine(m)));
+            if (found.isEmpty()) {
+                spec.commandLine().getErr().println("no message matches '" + query + "'");
+            }
             return 0;
+        }
+
+        private List<Message> throughDaemon(CarillonClient daemon, String query) throws IOException {
+            String account = RunningDaemon.account(daemon, options.account);
+            Optional<AccountId> peer = contact == null
+                    ? Optional.empty()
+                    : Optional.of(ContactArgument.conversation(
+                            contact, DaemonViews.contacts(daemon, account), AccountId.parse(account)));
+            if (limit > RunningDaemon.MAX_PAGE) {
+                // a search has no pages to ask for one after the other
+                spec.commandLine()
+                        .getErr()
+                        .println("the daemon finds at most " + RunningDaemon.MAX_PAGE + " messages: --limit " + limit
+                                + " is taken as " + RunningDaemon.MAX_PAGE);
+            }
+            return daemon
+                    .search(account, peer.map(AccountId::hex), query, Math.min(limit, RunningDaemon.MAX_PAGE))
+                    .stream()
+                    .map(DaemonViews::message)
+                    .toList();
         }
     }
 

@@ -37,6 +37,9 @@ final class NetworkOptions {
             description = "Give up on the network after this long (default ${DEFAULT-VALUE}).")
     Duration timeout;
 
+    /** The options above: a daemon has its own network and ignores them. */
+    static final List<String> NAMES = List.of("--bootstrap", "--bind", "--timeout");
+
     DhtConfig config() {
         List<InetSocketAddress> nodes = new ArrayList<>();
         List<BootstrapNode> given =

@@ -1,16 +1,18 @@
 package org.carillon.cli;
 
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import org.carillon.api.client.CarillonClient;
 import org.carillon.core.account.AccountId;
 import org.carillon.core.contact.OnlineAccount;
-import org.carillon.core.contact.TrustRequest;
 import org.carillon.core.local.LocalAccounts;
 import org.carillon.core.store.LocalAccount;
 import picocli.CommandLine.Command;
@@ -46,6 +48,10 @@ final class RequestCommand implements Callable<Integer> {
         return "";
     }
 
+    static String line(String from, byte[] vcard, long receivedSeconds) {
+        return from + "  " + formattedName(vcard) + "  " + Instant.ofEpochSecond(receivedSeconds);
+    }
+
     @Command(
             name = "list",
             mixinStandardHelpOptions = true,
@@ -74,9 +80,34 @@ final class RequestCommand implements Callable<Integer> {
         @Override
         public Integer call() throws Exception {
             PrintWriter out = spec.commandLine().getOut();
+            List<String> lines;
+            Optional<CarillonClient> found = RunningDaemon.find(options.directory());
+            if (found.isPresent()) {
+                try (CarillonClient daemon = found.get()) {
+                    RunningDaemon.noticeIgnored(spec, NetworkOptions.NAMES);
+                    String account = RunningDaemon.account(daemon, options.account);
+                    // the daemon hears requests as they come: waiting is all --wait asks of it
+                    Thread.sleep(wait.toMillis());
+                    lines = daemon.requests(account).stream()
+                            .map(r -> line(r.from(), r.vcard().getBytes(StandardCharsets.UTF_8), r.received()))
+                            .toList();
+                }
+            } else {
+                lines = standalone();
+            }
+            lines.forEach(out::println);
+            if (lines.isEmpty()) {
+                spec.commandLine().getErr().println("no pending trust requests");
+            }
+            return 0;
+        }
+
+        private List<String> standalone() throws IOException {
             try (LocalAccounts accounts = options.open()) {
                 LocalAccount a = accounts.select(options.account);
                 if (!offline) {
+                    RunningDaemon.noticeNone(
+                            spec.commandLine().getErr(), accounts.directory(), network.timeout.plus(wait));
                     Online.run(
                             accounts,
                             a,
@@ -84,16 +115,10 @@ final class RequestCommand implements Callable<Integer> {
                             spec.commandLine().getErr(),
                             s -> s.account().checkInbox().thenCompose(read -> after(wait)));
                 }
-                List<TrustRequest> requests = accounts.state(a).requests();
-                for (TrustRequest r : requests) {
-                    out.println(r.from() + "  " + formattedName(r.vcard()) + "  "
-                            + Instant.ofEpochSecond(r.receivedSeconds()));
-                }
-                if (requests.isEmpty()) {
-                    spec.commandLine().getErr().println("no pending trust requests");
-                }
+                return accounts.state(a).requests().stream()
+                        .map(r -> line(r.from().hex(), r.vcard(), r.receivedSeconds()))
+                        .toList();
             }
-            return 0;
         }
 
         private static CompletableFuture<Void> after(Duration wait) {
@@ -118,20 +143,41 @@ final class RequestCommand implements Callable<Integer> {
 
         abstract CompletableFuture<?> answer(OnlineAccount account, AccountId from);
 
+        abstract void answer(CarillonClient daemon, String account, String from) throws IOException;
+
         abstract String done();
 
         @Override
         public Integer call() throws Exception {
             AccountId from = AccountId.parse(id);
+            Optional<CarillonClient> found = RunningDaemon.find(options.directory());
+            if (found.isPresent()) {
+                try (CarillonClient daemon = found.get()) {
+                    RunningDaemon.noticeIgnored(spec, NetworkOptions.NAMES);
+                    String account = RunningDaemon.account(daemon, options.account);
+                    if (daemon.requests(account).stream()
+                            .noneMatch(r -> r.from().equals(from.hex()))) {
+                        throw noRequest(from);
+                    }
+                    answer(daemon, account, from.hex());
+                    spec.commandLine().getOut().println(done() + " " + from);
+                }
+                return 0;
+            }
             try (LocalAccounts accounts = options.open()) {
                 LocalAccount a = accounts.select(options.account);
                 if (accounts.state(a).request(from).isEmpty()) {
-                    throw new CommandError("no pending trust request from " + from + " (see 'carillon request list')");
+                    throw noRequest(from);
                 }
+                RunningDaemon.noticeNone(spec.commandLine().getErr(), accounts.directory(), network.timeout);
                 Online.run(accounts, a, network, spec.commandLine().getErr(), s -> answer(s.account(), from));
                 spec.commandLine().getOut().println(done() + " " + from);
             }
             return 0;
+        }
+
+        private static CommandError noRequest(AccountId from) {
+            return new CommandError("no pending trust request from " + from + " (see 'carillon request list')");
         }
     }
 
@@ -144,6 +190,11 @@ final class RequestCommand implements Callable<Integer> {
         @Override
         CompletableFuture<?> answer(OnlineAccount account, AccountId from) {
             return account.accept(from);
+        }
+
+        @Override
+        void answer(CarillonClient daemon, String account, String from) throws IOException {
+            daemon.accept(account, from);
         }
 
         @Override
@@ -160,6 +211,11 @@ final class RequestCommand implements Callable<Integer> {
         @Override
         CompletableFuture<?> answer(OnlineAccount account, AccountId from) {
             return account.decline(from);
+        }
+
+        @Override
+        void answer(CarillonClient daemon, String account, String from) throws IOException {
+            daemon.decline(account, from);
         }
 
         @Override

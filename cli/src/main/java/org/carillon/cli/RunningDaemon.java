@@ -9,6 +9,7 @@ import java.util.Optional;
 import org.carillon.api.client.CarillonClient;
 import org.carillon.api.model.AccountView;
 import org.carillon.core.store.DataDirectory;
+import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * The daemon of the data directory a command works on. When one runs, the command goes through
@@ -20,7 +21,26 @@ final class RunningDaemon {
     /** How long a command waits for the daemon's answers (account creation takes seconds). */
     static final Duration CALL_TIMEOUT = Duration.ofSeconds(120);
 
+    /** The largest page the API gives ({@code messages.history}, {@code messages.search}). */
+    static final int MAX_PAGE = 500;
+
     private RunningDaemon() {}
+
+    /**
+     * Tells the user which of the options given only make sense for a command that goes online
+     * on its own: the daemon is online already, with its own settings.
+     */
+    static void noticeIgnored(CommandSpec spec, List<String> options) {
+        List<String> given = options.stream()
+                .filter(o -> spec.commandLine().getParseResult().hasMatchedOption(o))
+                .toList();
+        if (!given.isEmpty()) {
+            PrintWriter err = spec.commandLine().getErr();
+            err.println(
+                    "ignored through the daemon, which is online with its own settings: " + String.join(", ", given));
+            err.flush();
+        }
+    }
 
     /** A client of the daemon that runs for {@code dir}, if one runs. */
     static Optional<CarillonClient> find(DataDirectory dir) throws IOException {

@@ -1,11 +1,13 @@
 package org.carillon.cli;
 
 import java.io.PrintWriter;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.carillon.core.account.AccountId;
 import org.carillon.core.message.Message;
 import org.carillon.core.message.MessageEvents;
@@ -31,12 +33,16 @@ final class SendReport implements MessageEvents {
         this.out = out;
     }
 
-    synchronized void accepted(Message m) {
-        print("accepted", m.id());
-        told.put(m.id(), m.status());
-        MessageStatus early = held.remove(m.id());
+    void accepted(Message m) {
+        accepted(m.peer(), m.id(), m.status());
+    }
+
+    synchronized void accepted(AccountId peer, long id, MessageStatus status) {
+        print("accepted", id);
+        told.put(id, status);
+        MessageStatus early = held.remove(id);
         if (early != null) {
-            onStatus(m.peer(), m.id(), early);
+            onStatus(peer, id, early);
         }
     }
 
@@ -52,6 +58,22 @@ final class SendReport implements MessageEvents {
         if (last != status && last.canBecome(status)) {
             told.put(messageId, status);
             print(StatusMarks.word(status), messageId);
+            notifyAll();
+        }
+    }
+
+    /**
+     * Waits, at most {@code limit}, until every accepted message is delivered or has failed, as
+     * the changes told by {@link #onStatus} say (a daemon's events: there is no messenger here).
+     */
+    synchronized void awaitSettled(Duration limit) throws InterruptedException {
+        long end = System.nanoTime() + limit.toNanos();
+        while (told.values().stream().anyMatch(s -> s == MessageStatus.SENDING || s == MessageStatus.SENT)) {
+            long left = end - System.nanoTime();
+            if (left <= 0) {
+                return;
+            }
+            TimeUnit.NANOSECONDS.timedWait(this, left);
         }
     }
 

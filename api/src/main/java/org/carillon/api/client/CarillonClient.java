@@ -79,8 +79,18 @@ public final class CarillonClient implements AutoCloseable {
         return call("accounts.create", Map.of("alias", alias), new TypeReference<>() {});
     }
 
+    /** With {@code device} as this device's name. */
+    public AccountView createAccount(String alias, String device) throws IOException {
+        return call("accounts.create", Map.of("alias", alias, "device", device), new TypeReference<>() {});
+    }
+
     public List<ContactView> contacts(String account) throws IOException {
         return call("contacts.list", Map.of("account", account), new TypeReference<>() {});
+    }
+
+    /** With {@code removed}, the former contacts too (their conversations stay). */
+    public List<ContactView> contacts(String account, boolean removed) throws IOException {
+        return call("contacts.list", Map.of("account", account, "removed", removed), new TypeReference<>() {});
     }
 
     public void addContact(String account, String contact) throws IOException {
@@ -117,7 +127,10 @@ public final class CarillonClient implements AutoCloseable {
         call("messages.markRead", Map.of("account", account, "contact", contact), new TypeReference<JsonNode>() {});
     }
 
-    /** {@code accounts.details}: ids, devices, whether the device is announced. */
+    /**
+     * {@code accounts.details}: id, alias, device (name), online, announced, deviceId (this
+     * device's short id, while online), devices ({id, name, revoked} each).
+     */
     public JsonNode accountDetails(String account) throws IOException {
         return call("accounts.details", Map.of("account", account), new TypeReference<>() {});
     }

@@ -76,15 +76,19 @@ public final class CarillonMethods implements AccountHost.Listeners {
                 "accounts.create",
                 "Creates an account (RSA-4096 keys: takes seconds) and brings it online.",
                 List.of(
-                        required("alias", "a name for the account on this machine", Method.string()),
-                        optional("device", "this device's name (default: the alias)", Method.string())),
+                        required("alias", "a name for the account on this machine (may be empty)", Method.string()),
+                        optional(
+                                "device",
+                                "this device's name (default: the alias, or 'carillon' without one)",
+                                Method.string())),
                 Method.object(),
                 p -> {
+                    // empty is allowed as 'carillon account create' allows it: the account is then chosen by id
                     String alias = p.string("alias").strip();
-                    if (alias.isEmpty() || alias.length() > 64) {
-                        throw RpcException.invalidParams("an alias has 1 to 64 characters");
+                    if (alias.length() > 64) {
+                        throw RpcException.invalidParams("an alias has at most 64 characters");
                     }
-                    String device = p.optionalString("device").orElse(alias);
+                    String device = p.optionalString("device").orElse(alias.isEmpty() ? "carillon" : alias);
                     try {
                         return AccountView.of(host.create(alias, device, generator, Progress.NONE), true);
                     } catch (IOException | java.security.GeneralSecurityException e) {
@@ -114,18 +118,27 @@ public final class CarillonMethods implements AccountHost.Listeners {
                     out.put(
                             "devices",
                             host.accounts().devices(a).stream()
-                                    .map(d -> d.toString())
+                                    .map(d -> Map.of(
+                                            "id", d.id().shortId().toString(),
+                                            "name", d.name(),
+                                            "revoked", d.revoked()))
                                     .toList());
                     return out;
                 }));
         m.add(new Method(
                 "contacts.list",
-                "The contacts (active and blocked).",
-                List.of(account),
+                "The contacts (active and blocked; with 'removed', the former ones too).",
+                List.of(
+                        account,
+                        optional(
+                                "removed",
+                                "also the removed contacts, whose conversations stay (default false)",
+                                Method.bool())),
                 Method.arrayOf(Method.object()),
-                p -> online(p).account().contacts().stream()
-                        .map(ContactView::of)
-                        .toList()));
+                p -> (p.bool("removed", false)
+                                ? host.accounts().state(select(p)).contacts()
+                                : online(p).account().contacts())
+                        .stream().map(ContactView::of).toList()));
         m.add(new Method(
                 "contacts.add",
                 "Sends a trust request (with a vCard) to every device of the account.",

@@ -212,7 +212,7 @@ class TwoDaemonsTest {
                 .satisfies(e ->
                         assertThat(((ApiException) e.getCause()).error().code()).isEqualTo(RpcError.REFUSED))
                 .hasMessageContaining("not a contact");
-        assertThatThrownBy(() -> a.call("accounts.create", Map.of("alias", "")))
+        assertThatThrownBy(() -> a.call("accounts.create", Map.of("alias", "x".repeat(65))))
                 .satisfies(e ->
                         assertThat(((ApiException) e.getCause()).error().code()).isEqualTo(-32602));
     }
