@@ -97,7 +97,7 @@ final class Daemon implements AutoCloseable {
                 }
             });
             host = new AccountHost(accounts, node, methods);
-            methods.bind(host, new AccountGenerator(new SecureRandom(), s.keyBits()));
+            methods.bind(host, new AccountGenerator(new SecureRandom(), s.keyBits()), dir.root());
             List<org.carillon.api.rpc.Method> all = methods.methods();
             RpcDispatcher rpc = new RpcDispatcher(all, () -> CarillonApi.document(all));
             ApiCertificate certificate = certificateFor(s.apiBind(), dir.root());

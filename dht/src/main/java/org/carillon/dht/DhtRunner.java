@@ -229,6 +229,11 @@ public final class DhtRunner implements Dht, AutoCloseable {
                 .toList());
     }
 
+    /** One family's routing table with each node's state and last answer. */
+    public List<RoutingEntry> routingEntries(Family family) {
+        return call(() -> core.routingEntries(family));
+    }
+
     public boolean isConnected(Family family) {
         return call(() -> core.isConnected(family));
     }

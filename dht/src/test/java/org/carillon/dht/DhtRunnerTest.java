@@ -53,6 +53,23 @@ class DhtRunnerTest {
     }
 
     @Test
+    void theRoutingTableShowsEachNodeThatAnsweredAsGoodWithTheAgeOfItsLastReply() throws Exception {
+        List<DhtRunner> net = network(2);
+        DhtRunner seed = net.get(0);
+        DhtRunner joiner = net.get(1);
+        List<RoutingEntry> seen = joiner.routingEntries(Family.IPV4);
+        assertThat(seen).extracting(RoutingEntry::id).contains(seed.nodeId());
+        RoutingEntry entry = seen.stream()
+                .filter(e -> e.id().equals(seed.nodeId()))
+                .findFirst()
+                .orElseThrow();
+        assertThat(entry.state()).isEqualTo(RoutingEntry.State.GOOD);
+        assertThat(entry.address().getPort()).isEqualTo(seed.port());
+        assertThat(entry.sinceReply()).hasValueSatisfying(age -> assertThat(age).isLessThan(Duration.ofSeconds(30)));
+        assertThat(joiner.routingEntries(Family.IPV6)).isEmpty();
+    }
+
+    @Test
     void putOnOneNodeGetOnAnother() throws Exception {
         List<DhtRunner> net = network(5);
         InfoHash key = InfoHash.fromUserKey("facade");

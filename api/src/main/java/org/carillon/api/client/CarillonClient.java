@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -195,9 +196,61 @@ public final class CarillonClient implements AutoCloseable {
                 new TypeReference<JsonNode>() {});
     }
 
-    /** {@code node.status}: the DHT node's id, port and connectivity. */
+    /** {@code node.status}: the DHT node's id, port, uptime, connectivity and counters. */
     public JsonNode nodeStatus() throws IOException {
         return call("node.status", Map.of(), new TypeReference<>() {});
+    }
+
+    /** {@code accounts.export}: the archive file's bytes, encrypted when {@code password} is given. */
+    public byte[] exportAccount(String account, Optional<String> password) throws IOException {
+        Map<String, Object> params = new LinkedHashMap<>();
+        params.put("account", account);
+        password.ifPresent(p -> params.put("password", p));
+        JsonNode result = call("accounts.export", params, new TypeReference<>() {});
+        return Base64.getDecoder().decode(result.get("archive").asText());
+    }
+
+    /** {@code accounts.import}: this daemon becomes a new device of the archive's account. */
+    public AccountView importAccount(byte[] archive, Optional<String> password, Optional<String> device)
+            throws IOException {
+        Map<String, Object> params = new LinkedHashMap<>();
+        params.put("archive", Base64.getEncoder().encodeToString(archive));
+        password.ifPresent(p -> params.put("password", p));
+        device.ifPresent(d -> params.put("device", d));
+        return call("accounts.import", params, new TypeReference<>() {});
+    }
+
+    /** {@code accounts.remove}: deletes the account from the daemon's device. */
+    public void removeAccount(String account) throws IOException {
+        call("accounts.remove", Map.of("account", account), new TypeReference<JsonNode>() {});
+    }
+
+    /** {@code accounts.devices}: each device's id, name, thisDevice, revoked, announced. */
+    public List<JsonNode> devices(String account) throws IOException {
+        return call("accounts.devices", Map.of("account", account), new TypeReference<>() {});
+    }
+
+    /** {@code accounts.revokeDevice}: {@code device} is an id or its first 8+ hex digits. */
+    public JsonNode revokeDevice(String account, String device) throws IOException {
+        return call("accounts.revokeDevice", Map.of("account", account, "device", device), new TypeReference<>() {});
+    }
+
+    /** {@code settings.get}: each key of carillon.conf with its value. */
+    public Map<String, String> settings() throws IOException {
+        return call("settings.get", Map.of(), new TypeReference<>() {});
+    }
+
+    /** {@code settings.set}: {key, value, takesEffect ("now" or "next start")}. */
+    public JsonNode setSetting(String key, String value) throws IOException {
+        return call("settings.set", Map.of("key", key, "value", value), new TypeReference<>() {});
+    }
+
+    /** {@code node.peers}: routing-table nodes of one family ("ipv4", "ipv6") or both. */
+    public List<JsonNode> peers(Optional<String> family, int limit) throws IOException {
+        Map<String, Object> params = new LinkedHashMap<>();
+        family.ifPresent(f -> params.put("family", f));
+        params.put("limit", limit);
+        return call("node.peers", params, new TypeReference<>() {});
     }
 
     private <T> T call(String method, Map<String, Object> params, TypeReference<T> type) throws IOException {

@@ -4,13 +4,24 @@ import static org.carillon.api.rpc.Method.Param.optional;
 import static org.carillon.api.rpc.Method.Param.required;
 
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.cert.X509CRL;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.BiConsumer;
 import org.carillon.api.model.AccountView;
 import org.carillon.api.model.ContactView;
@@ -24,18 +35,27 @@ import org.carillon.core.account.AccountGenerator;
 import org.carillon.core.account.AccountId;
 import org.carillon.core.account.DeviceId;
 import org.carillon.core.account.Progress;
+import org.carillon.core.archive.ArchiveException;
 import org.carillon.core.contact.AccountEvents;
 import org.carillon.core.contact.Contact;
 import org.carillon.core.contact.OnlineAccount;
+import org.carillon.core.contact.PeerDevice;
 import org.carillon.core.contact.TrustRequest;
+import org.carillon.core.daemon.DaemonConfig;
 import org.carillon.core.local.AccountHost;
 import org.carillon.core.local.AccountSession;
+import org.carillon.core.local.DeviceRevocation;
 import org.carillon.core.message.Message;
 import org.carillon.core.message.MessageEvents;
 import org.carillon.core.message.MessageStatus;
 import org.carillon.core.message.MessageTooLargeException;
 import org.carillon.core.message.Messenger;
+import org.carillon.core.store.KnownDevice;
 import org.carillon.core.store.LocalAccount;
+import org.carillon.dht.DhtRunner;
+import org.carillon.dht.NodeMetrics;
+import org.carillon.dht.RoutingEntry;
+import org.carillon.dht.SearchStatus;
 import org.carillon.dht.wire.Family;
 
 /**
@@ -45,18 +65,35 @@ import org.carillon.dht.wire.Family;
 public final class CarillonMethods implements AccountHost.Listeners {
     private static final int MAX_PAGE = 500;
 
+    /** Base64 characters of the largest archive taken: real ones are a few KiB, and a frame is at most 1 MiB. */
+    static final int MAX_ARCHIVE_CHARS = 512 * 1024;
+
+    /** How long a call waits for the DHT (a device list, a revocation put). */
+    static final Duration NETWORK_WAIT = Duration.ofSeconds(20);
+
+    private static final int MAX_PEERS = 2000;
+
     private final BiConsumer<String, Object> events;
+    private final SlowOperations slow = new SlowOperations();
+    private final Object configLock = new Object();
     private AccountHost host;
     private AccountGenerator generator;
+    private Path configDirectory;
+    private long boundAt;
 
     public CarillonMethods(BiConsumer<String, Object> events) {
         this.events = events;
     }
 
-    /** Binds the methods to the host (made with this object as its listeners) and the generator of new accounts. */
-    public void bind(AccountHost host, AccountGenerator generator) {
+    /**
+     * Binds the methods to the host (made with this object as its listeners), the generator of
+     * new accounts and devices, and the directory of the daemon's {@code carillon.conf}.
+     */
+    public void bind(AccountHost host, AccountGenerator generator, Path configDirectory) {
         this.host = host;
         this.generator = generator;
+        this.configDirectory = configDirectory;
+        this.boundAt = System.nanoTime();
     }
 
     public List<Method> methods() {
@@ -89,12 +126,14 @@ public final class CarillonMethods implements AccountHost.Listeners {
                         throw RpcException.invalidParams("an alias has at most 64 characters");
                     }
                     String device = p.optionalString("device").orElse(alias.isEmpty() ? "carillon" : alias);
-                    try {
-                        return AccountView.of(host.create(alias, device, generator, Progress.NONE), true);
-                    } catch (IOException | java.security.GeneralSecurityException e) {
-                        throw new RpcException(
-                                RpcError.INTERNAL_ERROR, "could not create the account: " + e.getMessage());
-                    }
+                    return slow.run(() -> {
+                        try {
+                            return AccountView.of(host.create(alias, device, generator, Progress.NONE), true);
+                        } catch (IOException | GeneralSecurityException e) {
+                            throw new RpcException(
+                                    RpcError.INTERNAL_ERROR, "could not create the account: " + e.getMessage());
+                        }
+                    });
                 }));
         m.add(new Method(
                 "accounts.details",
@@ -124,6 +163,130 @@ public final class CarillonMethods implements AccountHost.Listeners {
                                             "revoked", d.revoked()))
                                     .toList());
                     return out;
+                }));
+        var password = optional("password", "the archive's password (none or empty: not encrypted)", Method.string());
+        m.add(new Method(
+                "accounts.export",
+                "The account's archive (keys and contacts, Jami's archive.gz format), encrypted when a password is"
+                        + " given: {archive: base64}. Without a password anyone holding it holds the account.",
+                List.of(account, password),
+                Method.object(),
+                p -> {
+                    LocalAccount a = select(p);
+                    char[] pw = password(p);
+                    SlowOperations.Work<byte[]> export = () -> {
+                        try {
+                            return host.accounts().export(a, pw);
+                        } catch (IOException e) {
+                            throw new RpcException(
+                                    RpcError.INTERNAL_ERROR, "could not export " + a.id() + ": " + e.getMessage());
+                        }
+                    };
+                    byte[] archive = pw == null ? export.run() : slow.run(export);
+                    return Map.of("archive", Base64.getEncoder().encodeToString(archive));
+                }));
+        m.add(new Method(
+                "accounts.import",
+                "Adds this device to the account in an archive (from accounts.export, Carillon or Jami): same"
+                        + " account id, a new device key (RSA-4096: takes seconds); brings it online.",
+                List.of(
+                        required("archive", "the archive file's bytes, base64", Method.string()),
+                        password,
+                        optional("device", "this device's name (default: carillon)", Method.string())),
+                Method.object(),
+                p -> {
+                    String text = p.string("archive");
+                    if (text.length() > MAX_ARCHIVE_CHARS) {
+                        throw new RpcException(
+                                RpcError.TOO_LARGE,
+                                "an archive of " + text.length() + " base64 characters is over " + MAX_ARCHIVE_CHARS
+                                        + " (real ones are a few KiB)");
+                    }
+                    byte[] bytes;
+                    try {
+                        // the basic decoder: the MIME one skips any character outside the alphabet
+                        bytes = Base64.getDecoder().decode(text.replaceAll("\\s", ""));
+                    } catch (IllegalArgumentException e) {
+                        throw RpcException.invalidParams("'archive' is not base64: " + e.getMessage());
+                    }
+                    String device =
+                            p.optionalString("device").orElse("carillon").strip();
+                    if (device.isEmpty() || device.length() > 64) {
+                        throw RpcException.invalidParams("a device name has 1 to 64 characters");
+                    }
+                    char[] pw = password(p);
+                    return slow.run(() -> {
+                        try {
+                            LocalAccount a = host.accounts().importArchive(bytes, pw, device, generator, Progress.NONE);
+                            host.online(a);
+                            return AccountView.of(a, true);
+                        } catch (ArchiveException e) {
+                            throw new RpcException(RpcError.REFUSED, "the archive cannot be read: " + e.reason());
+                        } catch (IllegalArgumentException e) {
+                            throw new RpcException(RpcError.REFUSED, e.getMessage());
+                        } catch (GeneralSecurityException e) {
+                            throw new RpcException(
+                                    RpcError.REFUSED, "the archive's keys cannot be used: " + e.getMessage());
+                        } catch (IOException e) {
+                            throw new RpcException(
+                                    RpcError.INTERNAL_ERROR, "could not import the account: " + e.getMessage());
+                        }
+                    });
+                }));
+        m.add(new Method(
+                "accounts.remove",
+                "Takes the account offline and deletes it from this device (keys, contacts, messages). Export it"
+                        + " first to keep it; its other devices keep it anyway.",
+                List.of(account),
+                Method.nothing(),
+                p -> {
+                    LocalAccount a = select(p);
+                    try {
+                        host.remove(a);
+                    } catch (IllegalArgumentException e) {
+                        throw RpcException.notFound(e.getMessage());
+                    } catch (IOException e) {
+                        throw new RpcException(RpcError.INTERNAL_ERROR, e.getMessage());
+                    }
+                    events.accept("account.removed", Map.of("account", a.id().hex()));
+                    return null;
+                }));
+        m.add(new Method(
+                "accounts.devices",
+                "Each device of the account this device knows or sees announced on the DHT: {id, name,"
+                        + " thisDevice, revoked, announced}.",
+                List.of(account),
+                Method.arrayOf(Method.object()),
+                p -> devices(online(p), select(p))));
+        m.add(new Method(
+                "accounts.revokeDevice",
+                "Revokes another device of the account (lost or stolen): the account key signs a revocation list"
+                        + " put on the DHT, where peers look before trusting a device. No password: this"
+                        + " daemon's keys are not encrypted.",
+                List.of(
+                        account,
+                        required("device", "the device's id (40 hex, or its first 8+ digits)", Method.string())),
+                Method.object(),
+                p -> {
+                    AccountSession s = online(p);
+                    LocalAccount a = select(p);
+                    String prefix;
+                    try {
+                        prefix = DeviceRevocation.prefix(
+                                p.string("device"), host.accounts().keys(a));
+                    } catch (IllegalArgumentException e) {
+                        throw RpcException.invalidParams("'device': " + e.getMessage());
+                    } catch (IOException e) {
+                        throw new RpcException(
+                                RpcError.INTERNAL_ERROR,
+                                "the keys of " + a.id() + " cannot be read: " + e.getMessage());
+                    }
+                    X509CRL crl = await(DeviceRevocation.revoke(host.accounts(), a, s, prefix), "the revocation");
+                    return Map.of(
+                            "device",
+                            prefix,
+                            "revokedInAll",
+                            crl.getRevokedCertificates().size());
                 }));
         m.add(new Method(
                 "contacts.list",
@@ -312,15 +475,94 @@ public final class CarillonMethods implements AccountHost.Listeners {
                 }));
         m.add(new Method(
                 "node.status",
-                "The DHT node: id, port, whether it is connected, per address family.",
+                "The DHT node: id, port, uptime; per address family whether it is connected and its routing"
+                        + " table's good, dubious and incoming nodes; what it stores, searches, listens, packets.",
+                List.of(),
+                Method.object(),
+                p -> nodeStatus()));
+        m.add(new Method(
+                "node.peers",
+                "The nodes of the routing table: {id, address, family, state (good, dubious or expired), incoming,"
+                        + " lastReplySecondsAgo (null: never answered)}.",
+                List.of(
+                        optional("family", "ipv4 or ipv6 (default: both)", Method.string()),
+                        optional("limit", "at most this many (1 to " + MAX_PEERS + ", default 200)", Method.integer())),
+                Method.arrayOf(Method.object()),
+                p -> {
+                    List<Family> families = List.of(Family.IPV4, Family.IPV6);
+                    if (p.has("family")) {
+                        String f = p.string("family");
+                        families = switch (f) {
+                            case "ipv4" -> List.of(Family.IPV4);
+                            case "ipv6" -> List.of(Family.IPV6);
+                            default ->
+                                throw RpcException.invalidParams(
+                                        "'family' is ipv4 or ipv6, not '" + abbreviate(f) + "'");
+                        };
+                    }
+                    int limit = (int) p.optionalInteger("limit", 1, MAX_PEERS)
+                            .orElse(200L)
+                            .longValue();
+                    List<Map<String, Object>> out = new ArrayList<>();
+                    for (Family f : families) {
+                        for (RoutingEntry e : host.node().routingEntries(f)) {
+                            if (out.size() == limit) {
+                                return out;
+                            }
+                            Map<String, Object> peer = new LinkedHashMap<>();
+                            peer.put("id", e.id().toString());
+                            peer.put("address", hostPort(e.address()));
+                            peer.put("family", familyName(f));
+                            peer.put("state", e.state().name().toLowerCase(Locale.ROOT));
+                            peer.put("incoming", e.incoming());
+                            peer.put(
+                                    "lastReplySecondsAgo",
+                                    e.sinceReply().map(Duration::toSeconds).orElse(null));
+                            out.add(peer);
+                        }
+                    }
+                    return out;
+                }));
+        var key = required("key", "a key of carillon.conf: " + String.join(", ", DaemonConfig.keys()), Method.string());
+        m.add(new Method(
+                "settings.get",
+                "The daemon's settings (carillon.conf), each key's value as the file writes it.",
                 List.of(),
                 Method.object(),
                 p -> {
+                    try {
+                        return DaemonConfig.load(configDirectory).values();
+                    } catch (DaemonConfig.InvalidConfigException e) {
+                        throw new RpcException(RpcError.REFUSED, e.getMessage());
+                    } catch (IOException e) {
+                        throw new RpcException(RpcError.INTERNAL_ERROR, "cannot read carillon.conf: " + e.getMessage());
+                    }
+                }));
+        m.add(new Method(
+                "settings.set",
+                "Sets one setting in carillon.conf (other lines and comments kept; a wrong value leaves the file"
+                        + " as it was): {key, value, takesEffect: now or next start}. log.level applies at once,"
+                        + " the others when the daemon starts again.",
+                List.of(key, required("value", "the value as the file writes it (a string)", Method.string())),
+                Method.object(),
+                p -> {
+                    String k = p.string("key");
+                    String value = p.string("value");
+                    DaemonConfig updated;
+                    try {
+                        synchronized (configLock) { // two sets at once must not each keep only their own line
+                            updated = DaemonConfig.set(configDirectory, k, value);
+                        }
+                    } catch (DaemonConfig.InvalidConfigException e) {
+                        throw RpcException.invalidParams(e.getMessage());
+                    } catch (IOException e) {
+                        throw new RpcException(
+                                RpcError.INTERNAL_ERROR, "cannot write carillon.conf: " + e.getMessage());
+                    }
                     Map<String, Object> out = new LinkedHashMap<>();
-                    out.put("id", host.node().nodeId().toString());
-                    out.put("port", host.node().port());
-                    out.put("ipv4", host.node().isConnected(Family.IPV4));
-                    out.put("ipv6", host.node().isConnected(Family.IPV6));
+                    out.put("key", k);
+                    out.put("value", updated.values().get(k));
+                    out.put("takesEffect", APPLIED_AT_ONCE.contains(k) ? "now" : "next start");
                     return out;
                 }));
         return m;
@@ -340,6 +582,7 @@ public final class CarillonMethods implements AccountHost.Listeners {
         e.put("contact.confirmed", "{account, contact}");
         e.put("contact.removed", "{account, contact}");
         e.put("presence", "{account, contact, device, online}");
+        e.put("account.removed", "{account}: the account was deleted from this device");
         e.put("account.announced", "{account, ok, error?}: the device is (or could not be) announced on the DHT");
         return e;
     }
@@ -429,6 +672,137 @@ public final class CarillonMethods implements AccountHost.Listeners {
     }
 
     // ---------------------------------------------------------------- helpers
+
+    /** What the daemon's watcher of carillon.conf applies while it runs (DaemonCommand). */
+    private static final List<String> APPLIED_AT_ONCE = List.of("log.level");
+
+    private static char[] password(Params p) throws RpcException {
+        return p.optionalString("password")
+                .filter(x -> !x.isEmpty())
+                .map(String::toCharArray)
+                .orElse(null);
+    }
+
+    /** Devices kept here (with names, revoked ones) and those announced on the DHT now, by id. */
+    private List<Map<String, Object>> devices(AccountSession session, LocalAccount a) throws RpcException {
+        DeviceId self = session.account().deviceId();
+        Map<DeviceId, Map<String, Object>> out = new LinkedHashMap<>();
+        for (KnownDevice d : host.accounts().devices(a)) {
+            out.put(d.id(), device(d.id(), d.name(), d.id().equals(self), d.revoked(), false));
+        }
+        List<PeerDevice> announced;
+        try {
+            announced =
+                    session.account().directory().devicesOf(a.id()).get(NETWORK_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException | ExecutionException e) {
+            announced = List.of(); // offline: what is kept here is all there is to show
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RpcException(RpcError.INTERNAL_ERROR, "interrupted");
+        }
+        for (PeerDevice d : announced) {
+            Map<String, Object> known = out.get(d.id());
+            if (known == null) {
+                out.put(d.id(), device(d.id(), "", d.id().equals(self), false, true));
+            } else {
+                known.put("announced", true);
+            }
+        }
+        return new ArrayList<>(out.values());
+    }
+
+    private static Map<String, Object> device(DeviceId id, String name, boolean self, boolean revoked, boolean seen) {
+        Map<String, Object> d = new LinkedHashMap<>();
+        d.put("id", id.shortId().toString());
+        d.put("name", name);
+        d.put("thisDevice", self);
+        d.put("revoked", revoked);
+        d.put("announced", seen);
+        return d;
+    }
+
+    private Map<String, Object> nodeStatus() {
+        DhtRunner node = host.node();
+        NodeMetrics metrics = node.metrics();
+        List<SearchStatus> searches = node.searches();
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("id", node.nodeId().toString());
+        out.put("port", node.port());
+        out.put("uptimeSeconds", Duration.ofNanos(System.nanoTime() - boundAt).toSeconds());
+        out.put("ipv4", node.isConnected(Family.IPV4));
+        out.put("ipv6", node.isConnected(Family.IPV6));
+        Map<String, Object> families = new LinkedHashMap<>();
+        for (Family f : List.of(Family.IPV4, Family.IPV6)) {
+            List<RoutingEntry> table = node.routingEntries(f);
+            Map<String, Object> family = new LinkedHashMap<>();
+            family.put("connected", node.isConnected(f));
+            family.put("good", count(table, RoutingEntry.State.GOOD));
+            family.put("dubious", count(table, RoutingEntry.State.DUBIOUS));
+            family.put("incoming", table.stream().filter(RoutingEntry::incoming).count());
+            families.put(familyName(f), family);
+        }
+        out.put("families", families);
+        out.put(
+                "storage",
+                Map.of(
+                        "keys", metrics.storedKeys(),
+                        "values", metrics.storedValues(),
+                        "bytes", metrics.storedBytes()));
+        out.put("searches", searches.size());
+        out.put("listens", searches.stream().mapToInt(SearchStatus::listens).sum());
+        out.put("remoteListeners", metrics.remoteListeners());
+        out.put(
+                "packets",
+                Map.of(
+                        "in", sum(metrics.packetsIn()),
+                        "out", sum(metrics.packetsOut()),
+                        "dropped", metrics.totalDrops()));
+        return out;
+    }
+
+    private static long count(List<RoutingEntry> table, RoutingEntry.State state) {
+        return table.stream().filter(e -> e.state() == state).count();
+    }
+
+    private static long sum(Map<String, Long> counts) {
+        return counts.values().stream().mapToLong(Long::longValue).sum();
+    }
+
+    private static String familyName(Family f) {
+        return f == Family.IPV4 ? "ipv4" : "ipv6";
+    }
+
+    private static String hostPort(InetSocketAddress a) {
+        String host =
+                a.getAddress() == null ? a.getHostString() : a.getAddress().getHostAddress();
+        return (host.contains(":") ? "[" + host + "]" : host) + ":" + a.getPort();
+    }
+
+    private static String abbreviate(String s) {
+        return s.length() <= 40 ? s : s.substring(0, 40) + "…";
+    }
+
+    /** Waits for work on the DHT; its failure's reason becomes the error (an argument's: REFUSED). */
+    private static <T> T await(CompletableFuture<T> f, String what) throws RpcException {
+        try {
+            return f.get(NETWORK_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            throw new RpcException(
+                    RpcError.OFFLINE, what + " did not complete within " + NETWORK_WAIT.toSeconds() + " s");
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            while (cause instanceof CompletionException && cause.getCause() != null) {
+                cause = cause.getCause();
+            }
+            if (cause instanceof IllegalArgumentException) {
+                throw new RpcException(RpcError.REFUSED, cause.getMessage());
+            }
+            throw new RpcException(RpcError.OFFLINE, what + " failed: " + cause.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RpcException(RpcError.INTERNAL_ERROR, "interrupted");
+        }
+    }
 
     private interface ContactAction {
         CompletableFuture<Void> apply(OnlineAccount account, AccountId contact);

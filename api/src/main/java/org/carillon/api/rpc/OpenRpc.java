@@ -70,7 +70,10 @@ public final class OpenRpc {
         e.put(RpcError.REFUSED, "the state forbids it (not a contact, blocked, no such request)");
         e.put(RpcError.TOO_LARGE, "over a size limit (message, frame, batch)");
         e.put(RpcError.OFFLINE, "the network is needed and not reachable");
-        e.put(RpcError.BUSY, "too many calls: slow down");
+        e.put(
+                RpcError.BUSY,
+                "the daemon is already running its 2 slow operations (account creation or import, archive"
+                        + " encryption): try again in a moment");
         return e;
     }
 }

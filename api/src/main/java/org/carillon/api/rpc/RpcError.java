@@ -24,7 +24,7 @@ public record RpcError(int code, String message, Object data) {
     public static final int TOO_LARGE = -32003;
     /** The network is needed and not reachable now. */
     public static final int OFFLINE = -32004;
-    /** Too many calls from this connection: slow down. */
+    /** The daemon runs as many slow operations (key generation, archive encryption) as it allows: try again. */
     public static final int BUSY = -32005;
 
     public RpcError {

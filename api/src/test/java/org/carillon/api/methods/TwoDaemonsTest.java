@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -14,21 +13,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
-import java.util.function.Predicate;
-import org.carillon.api.client.ApiClient;
 import org.carillon.api.client.ApiException;
 import org.carillon.api.client.CarillonClient;
 import org.carillon.api.model.AccountView;
-import org.carillon.api.rpc.RpcDispatcher;
 import org.carillon.api.rpc.RpcError;
-import org.carillon.api.server.ApiServer;
-import org.carillon.api.server.ApiToken;
 import org.carillon.core.account.AccountGenerator;
-import org.carillon.core.local.AccountHost;
-import org.carillon.core.local.LocalAccounts;
-import org.carillon.core.store.DataDirectory;
 import org.carillon.dht.DhtConfig;
 import org.carillon.dht.DhtRunner;
 import org.junit.jupiter.api.AfterEach;
@@ -36,79 +25,15 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/**
- * Two daemons' worth of parts in one JVM (own data directories, own DHT nodes on loopback, own
- * API servers), driven only through the WebSocket API.
- */
+/** Two daemons ({@link TestDaemon}) in one JVM, driven only through the WebSocket API. */
 class TwoDaemonsTest {
-    static final Duration TIMEOUT = Duration.ofSeconds(30);
+    static final Duration TIMEOUT = TestDaemon.TIMEOUT;
 
     @TempDir
     Path tmp;
 
     DhtRunner seed;
-    final List<Daemon> daemons = new ArrayList<>();
-
-    /** What the daemon command assembles: node, accounts, methods, server. */
-    final class Daemon implements AutoCloseable {
-        final Path home;
-        final LocalAccounts accounts;
-        final DhtRunner node;
-        final AccountHost host;
-        final ApiServer server;
-        final String token;
-        final ApiClient client;
-        final List<String> events = new CopyOnWriteArrayList<>();
-
-        Daemon(Path home) throws Exception {
-            this.home = home;
-            DataDirectory dir = new DataDirectory(home).ensureExists();
-            accounts = LocalAccounts.open(dir);
-            node = DhtRunner.start(DhtConfig.defaults()
-                    .withBindAddresses(List.of(InetAddress.getLoopbackAddress()))
-                    .withPort(0)
-                    .withBootstrap(List.of(new InetSocketAddress(InetAddress.getLoopbackAddress(), seed.port()))));
-            ApiServer[] serverRef = new ApiServer[1];
-            CarillonMethods methods = new CarillonMethods((name, params) -> serverRef[0].broadcast(name, params));
-            host = new AccountHost(accounts, node, methods);
-            methods.bind(host, new AccountGenerator(new SecureRandom(), 2048));
-            token = ApiToken.loadOrCreate(home);
-            server = ApiServer.start(
-                    new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
-                    token,
-                    new RpcDispatcher(methods.methods(), () -> Map.of()));
-            serverRef[0] = server;
-            host.startAll();
-            client = ApiClient.connect(server.uri(), token, TIMEOUT);
-            client.subscribe((name, params) -> events.add(name + " " + params));
-        }
-
-        JsonNode call(String method, Map<String, Object> params) throws Exception {
-            return client.call(method, params).get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
-        }
-
-        String awaitEvent(Predicate<String> wanted) throws InterruptedException {
-            long deadline = System.nanoTime() + TIMEOUT.toNanos();
-            while (System.nanoTime() < deadline) {
-                for (String e : events) {
-                    if (wanted.test(e)) {
-                        return e;
-                    }
-                }
-                Thread.sleep(20);
-            }
-            throw new AssertionError("no such event in " + TIMEOUT + "; heard " + events);
-        }
-
-        @Override
-        public void close() throws Exception {
-            client.close();
-            server.close();
-            host.close();
-            node.close();
-            accounts.close();
-        }
-    }
+    final List<TestDaemon> daemons = new ArrayList<>();
 
     @BeforeEach
     void startSeed() throws IOException {
@@ -119,22 +44,22 @@ class TwoDaemonsTest {
 
     @AfterEach
     void stopAll() throws Exception {
-        for (Daemon d : daemons) {
+        for (TestDaemon d : daemons) {
             d.close();
         }
         seed.close();
     }
 
-    Daemon daemon(String name) throws Exception {
-        Daemon d = new Daemon(tmp.resolve(name));
+    TestDaemon daemon(String name) throws Exception {
+        TestDaemon d = new TestDaemon(tmp.resolve(name), seed.port(), new AccountGenerator(new SecureRandom(), 2048));
         daemons.add(d);
         return d;
     }
 
     @Test
     void twoUsersBecomeContactsChatBothWaysAndKeepTheirHistoryAcrossARestart() throws Exception {
-        Daemon a = daemon("alice");
-        Daemon b = daemon("bob");
+        TestDaemon a = daemon("alice");
+        TestDaemon b = daemon("bob");
         String alice =
                 a.call("accounts.create", Map.of("alias", "alice")).get("id").asText();
         String bob = b.call("accounts.create", Map.of("alias", "bob")).get("id").asText();
@@ -164,7 +89,7 @@ class TwoDaemonsTest {
         // bob's daemon stops and starts again on the same data directory
         b.close();
         daemons.remove(b);
-        Daemon b2 = daemon("bob");
+        TestDaemon b2 = daemon("bob");
         JsonNode history = b2.call("messages.history", Map.of("account", "bob", "contact", alice));
         assertThat(history).extracting(m -> m.get("text").asText()).containsExactly("hello bob", "hi alice");
         assertThat(history.get(0).get("status").asText()).isEqualTo("read");
@@ -181,7 +106,7 @@ class TwoDaemonsTest {
     @Test
     void theTypedClientFindsTheDaemonOfADataDirectory() throws Exception {
         assertThat(CarillonClient.find(tmp, TIMEOUT)).as("no daemon ran there").isEmpty();
-        Daemon a = daemon("alice");
+        TestDaemon a = daemon("alice");
         Files.writeString(a.home.resolve(CarillonClient.ENDPOINT_FILE), a.server.uri() + "\n");
         try (CarillonClient client = CarillonClient.find(a.home, TIMEOUT).orElseThrow()) {
             AccountView alice = client.createAccount("alice");
@@ -199,7 +124,7 @@ class TwoDaemonsTest {
 
     @Test
     void badCallsGetErrorObjects() throws Exception {
-        Daemon a = daemon("alice");
+        TestDaemon a = daemon("alice");
         assertThatThrownBy(() -> a.call("contacts.list", Map.of("account", "nobody")))
                 .hasCauseInstanceOf(ApiException.class)
                 .satisfies(e ->

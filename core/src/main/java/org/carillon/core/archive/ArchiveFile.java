@@ -50,17 +50,7 @@ public final class ArchiveFile {
      * moved over it), readable by the owner only. A null or empty password writes plain gzip.
      */
     public static void write(Path path, AccountArchive archive, char[] password) throws IOException {
-        byte[] json = AccountArchiveJson.write(archive);
-        byte[] content;
-        if (password == null || password.length == 0) {
-            content = gzip(json);
-        } else {
-            try {
-                content = PasswordEncryption.encrypt(zlib(json), password, RANDOM);
-            } catch (GeneralSecurityException e) {
-                throw new IOException("cannot encrypt the archive: " + e.getMessage(), e);
-            }
-        }
+        byte[] content = encode(archive, password);
         Path target = path.toAbsolutePath();
         Path dir = target.getParent();
         Files.createDirectories(dir);
@@ -79,12 +69,36 @@ public final class ArchiveFile {
         }
     }
 
+    /** The bytes of the archive file {@link #write} writes: gzip, or encrypted zlib with a password. */
+    public static byte[] encode(AccountArchive archive, char[] password) throws IOException {
+        byte[] json = AccountArchiveJson.write(archive);
+        if (password == null || password.length == 0) {
+            return gzip(json);
+        }
+        try {
+            return PasswordEncryption.encrypt(zlib(json), password, RANDOM);
+        } catch (GeneralSecurityException e) {
+            throw new IOException("cannot encrypt the archive: " + e.getMessage(), e);
+        }
+    }
+
     /**
      * Reads the archive at {@code path}; {@code password} null or empty for an unencrypted one.
      * Every failure is an {@link ArchiveException} naming the file and the reason.
      */
     public static AccountArchive read(Path path, char[] password) throws ArchiveException {
-        byte[] data = load(path);
+        return decode(load(path), password, path);
+    }
+
+    /** Reads an archive file's bytes (from a client rather than a file); failures as {@link #read}. */
+    public static AccountArchive decode(byte[] data, char[] password) throws ArchiveException {
+        if (data.length > MAX_FILE_BYTES) {
+            throw new ArchiveException(null, "not an archive (" + data.length + " bytes is far too large)");
+        }
+        return decode(data, password, null);
+    }
+
+    private static AccountArchive decode(byte[] data, char[] password, Path path) throws ArchiveException {
         boolean encrypted = password != null && password.length > 0;
         // a web server may have gzipped the file once more: jamid undoes one such layer
         if (isGzip(data)) {

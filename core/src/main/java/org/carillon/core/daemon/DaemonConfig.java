@@ -3,8 +3,10 @@ package org.carillon.core.daemon;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -36,8 +38,82 @@ public record DaemonConfig(
             List.of("dht.port", "dht.bootstrap", "api.bind", "log.level", "messages.keep-days");
     private static final List<String> LEVELS = List.of("error", "warn", "info", "debug", "trace");
 
+    /** A line of the file that is not a valid setting: the file, the line and what was expected. */
+    public static final class InvalidConfigException extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        InvalidConfigException(String message) {
+            super(message);
+        }
+    }
+
     public DaemonConfig {
         bootstrap = List.copyOf(bootstrap);
+    }
+
+    /** The keys a file may set, in the order the defaults list them. */
+    public static List<String> keys() {
+        return KEYS;
+    }
+
+    /** Each key's value as the file would write it (what {@link #render} puts after the key). */
+    public Map<String, String> values() {
+        Map<String, String> v = new LinkedHashMap<>();
+        v.put("dht.port", Integer.toString(dhtPort));
+        v.put("dht.bootstrap", String.join(", ", bootstrap));
+        v.put("api.bind", hostPort(apiBind));
+        v.put("log.level", logLevel);
+        v.put("messages.keep-days", Long.toString(messageMaxAge.toDays()));
+        return v;
+    }
+
+    /**
+     * Sets {@code key} to {@code value} in {@code dir/carillon.conf}: the key's line is replaced
+     * (or added at the end), every other line and comment kept. The result is checked as {@link
+     * #load} would check it before the file is replaced (atomically), so a wrong value leaves
+     * the file as it was and fails with the same {@link InvalidConfigException} text.
+     *
+     * @return the settings the file now holds
+     */
+    public static DaemonConfig set(Path dir, String key, String value) throws IOException {
+        Path file = dir.resolve(FILE);
+        if (!KEYS.contains(key)) {
+            throw new InvalidConfigException(
+                    file + ": unknown key '" + abbreviate(key) + "' (known: " + String.join(", ", KEYS) + ")");
+        }
+        if (value.indexOf('\n') >= 0 || value.indexOf('\r') >= 0) {
+            throw new InvalidConfigException(file + ": the value of '" + key + "' is one line");
+        }
+        if (!Files.exists(file)) {
+            Files.writeString(file, DEFAULTS.render(), StandardCharsets.UTF_8);
+        }
+        List<String> lines = new ArrayList<>(Files.readAllLines(file, StandardCharsets.UTF_8));
+        String line = key + " = " + value.strip();
+        boolean replaced = false;
+        for (int i = 0; i < lines.size(); i++) {
+            String l = lines.get(i).strip();
+            int eq = l.indexOf('=');
+            if (!l.startsWith("#") && eq > 0 && l.substring(0, eq).strip().equals(key)) {
+                lines.set(i, line);
+                replaced = true;
+            }
+        }
+        if (!replaced) {
+            lines.add(line);
+        }
+        DaemonConfig updated = parse(file, lines);
+        Path temp = Files.createTempFile(dir, "." + FILE + ".", ".tmp");
+        try {
+            Files.write(temp, lines, StandardCharsets.UTF_8);
+            try {
+                Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING);
+            }
+        } finally {
+            Files.deleteIfExists(temp);
+        }
+        return updated;
     }
 
     /** Reads {@code dir/carillon.conf}, writing the commented defaults first when there is none. */
@@ -129,7 +205,7 @@ public record DaemonConfig(
                 # Where the API (JSON-RPC 2.0 over WebSocket) listens. Any other address than loopback
                 # is served over TLS only, with a self-signed certificate made in api-tls.p12
                 # (clients pin the SHA-256 fingerprint the daemon prints)
-                api.bind = %s:%d
+                api.bind = %s
 
                 # Detail of the log file: error, warn, info, debug or trace
                 log.level = %s
@@ -137,12 +213,12 @@ public record DaemonConfig(
                 # Days an unacknowledged message keeps being published for an offline contact
                 messages.keep-days = %d
                 """.formatted(
-                dhtPort,
-                String.join(", ", bootstrap),
-                apiBind.getHostString().contains(":") ? "[" + apiBind.getHostString() + "]" : apiBind.getHostString(),
-                apiBind.getPort(),
-                logLevel,
-                messageMaxAge.toDays());
+                        dhtPort, String.join(", ", bootstrap), hostPort(apiBind), logLevel, messageMaxAge.toDays());
+    }
+
+    private static String hostPort(InetSocketAddress a) {
+        String host = a.getHostString();
+        return (host.contains(":") ? "[" + host + "]" : host) + ":" + a.getPort();
     }
 
     private static int integer(
@@ -171,8 +247,8 @@ public record DaemonConfig(
         return lineOf.get(key);
     }
 
-    private static IOException error(Path file, int index, String what) {
-        return new IOException(file + ":" + (index + 1) + ": " + what);
+    private static InvalidConfigException error(Path file, int index, String what) {
+        return new InvalidConfigException(file + ":" + (index + 1) + ": " + what);
     }
 
     private static String abbreviate(String s) {

@@ -110,6 +110,16 @@ public final class AccountHost implements AutoCloseable {
         }
     }
 
+    /**
+     * Takes the account offline and deletes it from this device ({@link LocalAccounts#remove});
+     * under the host's lock, so no call brings it back online half-way.
+     */
+    public synchronized void remove(LocalAccount account) throws IOException {
+        offline(account.id());
+        accounts.remove(account);
+        LOG.info("account {} ({}) is removed from this device", account.id(), account.alias());
+    }
+
     /** Closes every session (the node is the caller's). */
     @Override
     public void close() {

@@ -1,15 +1,18 @@
 package org.carillon.core.local;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.cert.CRLException;
 import java.security.cert.X509CRL;
 import java.security.cert.X509Certificate;
 import java.util.Base64;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.stream.Stream;
 import org.carillon.core.account.AccountGenerator;
 import org.carillon.core.account.AccountId;
 import org.carillon.core.account.AccountKeys;
@@ -66,13 +69,25 @@ public final class LocalAccounts implements AutoCloseable {
     }
 
     /**
-     * Adds a device to the account in {@code archive}: a new device key certified by the archived
-     * account key, so the account id stays the same.
+     * Adds a device to the account in {@code archiveFile}: a new device key certified by the
+     * archived account key, so the account id stays the same.
      */
     public LocalAccount importArchive(
             Path archiveFile, char[] password, String deviceName, AccountGenerator generator, Progress progress)
             throws IOException, GeneralSecurityException, ArchiveException {
-        AccountArchive archive = ArchiveFile.read(archiveFile, password);
+        return importArchive(ArchiveFile.read(archiveFile, password), deviceName, generator, progress);
+    }
+
+    /** As {@link #importArchive(Path, char[], String, AccountGenerator, Progress)}, from the file's bytes. */
+    public LocalAccount importArchive(
+            byte[] archiveBytes, char[] password, String deviceName, AccountGenerator generator, Progress progress)
+            throws IOException, GeneralSecurityException, ArchiveException {
+        return importArchive(ArchiveFile.decode(archiveBytes, password), deviceName, generator, progress);
+    }
+
+    private LocalAccount importArchive(
+            AccountArchive archive, String deviceName, AccountGenerator generator, Progress progress)
+            throws IOException, GeneralSecurityException {
         AccountId id = archive.accountId();
         if (records.find(id).isPresent()) {
             throw new IllegalArgumentException("account " + id + " is already in " + directory.root());
@@ -99,6 +114,15 @@ public final class LocalAccounts implements AutoCloseable {
 
     /** Writes the account's archive (keys, contacts) to {@code file}, encrypted when a password is given. */
     public void export(LocalAccount account, Path file, char[] password) throws IOException {
+        ArchiveFile.write(file, archive(account), password);
+    }
+
+    /** The bytes of the archive file {@link #export(LocalAccount, Path, char[])} writes. */
+    public byte[] export(LocalAccount account, char[] password) throws IOException {
+        return ArchiveFile.encode(archive(account), password);
+    }
+
+    private AccountArchive archive(LocalAccount account) throws IOException {
         AccountArchive archive = AccountArchive.of(keys(account), state(account).contacts());
         Optional<X509CRL> crl = revocations(account);
         if (crl.isPresent()) {
@@ -108,7 +132,32 @@ public final class LocalAccounts implements AutoCloseable {
                 throw new IOException("the account's revocation list cannot be encoded: " + e.getMessage(), e);
             }
         }
-        ArchiveFile.write(file, archive, password);
+        return archive;
+    }
+
+    /**
+     * Deletes the account from this device: its rows (devices, contacts, requests, messages,
+     * settings) and then its key files. Without an archive exported first it is gone for good
+     * here; its other devices keep it. The caller takes it offline first.
+     */
+    public void remove(LocalAccount account) throws IOException {
+        if (!records.remove(account.id())) {
+            throw new IllegalArgumentException("no account " + account.id() + " in " + directory.root());
+        }
+        Path keys = directory.accountDirectory(account.id());
+        if (!Files.exists(keys)) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(keys)) {
+            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        } catch (IOException e) {
+            throw new IOException(
+                    "account " + account.id() + " is removed but its key files in " + keys + " could not all be"
+                            + " deleted: " + e.getMessage(),
+                    e);
+        }
     }
 
     /** The account's list of revoked devices, when it revoked any (kept as a setting, base64 DER). */

@@ -63,4 +63,45 @@ class DaemonConfigTest {
         assertThatThrownBy(() -> DaemonConfig.parse(f, List.of("log.level = info", "log.level = warn")))
                 .hasMessageContaining(":2: 'log.level' is set twice");
     }
+
+    @Test
+    void settingAKeyRewritesOnlyItsLineAndKeepsTheComments() throws IOException {
+        Path file = dir.resolve(DaemonConfig.FILE);
+        Files.writeString(file, """
+                # my own note
+                dht.port = 4300
+                  log.level = info
+                """);
+        DaemonConfig c = DaemonConfig.set(dir, "log.level", "debug");
+        assertThat(c.logLevel()).isEqualTo("debug");
+        assertThat(Files.readString(file)).isEqualTo("# my own note\ndht.port = 4300\nlog.level = debug\n");
+        DaemonConfig.set(dir, "messages.keep-days", " 7 ");
+        assertThat(DaemonConfig.load(dir).messageMaxAge()).isEqualTo(Duration.ofDays(7));
+        assertThat(Files.readString(file)).startsWith("# my own note\n").endsWith("messages.keep-days = 7\n");
+        assertThat(DaemonConfig.load(dir).values())
+                .containsEntry("dht.port", "4300")
+                .containsEntry("api.bind", "127.0.0.1:7422")
+                .containsOnlyKeys(DaemonConfig.keys());
+    }
+
+    @Test
+    void aWrongValueIsRefusedWithTheFilesOwnErrorTextAndTheFileStaysAsItWas() throws IOException {
+        Path file = dir.resolve(DaemonConfig.FILE);
+        DaemonConfig.load(dir);
+        String before = Files.readString(file);
+        assertThatThrownBy(() -> DaemonConfig.set(dir, "dht.port", "70000"))
+                .isInstanceOf(DaemonConfig.InvalidConfigException.class)
+                .hasMessageContaining("'dht.port' must be a number from 1 to 65535, not '70000'");
+        assertThatThrownBy(() -> DaemonConfig.set(dir, "log.level", "loud"))
+                .hasMessageContaining("'log.level' is one of [error, warn, info, debug, trace]");
+        assertThatThrownBy(() -> DaemonConfig.set(dir, "dht.prot", "4000"))
+                .isInstanceOf(DaemonConfig.InvalidConfigException.class)
+                .hasMessageContaining("unknown key 'dht.prot'");
+        assertThatThrownBy(() -> DaemonConfig.set(dir, "log.level", "info\ndht.port = 1"))
+                .hasMessageContaining("one line");
+        assertThat(Files.readString(file)).isEqualTo(before);
+        try (var left = Files.list(dir)) {
+            assertThat(left).as("no temporary file left").hasSize(1);
+        }
+    }
 }

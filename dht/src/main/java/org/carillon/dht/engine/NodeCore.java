@@ -4,6 +4,7 @@ import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.EnumSet;
@@ -11,6 +12,7 @@ import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Consumer;
@@ -19,6 +21,7 @@ import org.carillon.dht.Field;
 import org.carillon.dht.InfoHash;
 import org.carillon.dht.NodeMetrics;
 import org.carillon.dht.Query;
+import org.carillon.dht.RoutingEntry;
 import org.carillon.dht.SearchStatus;
 import org.carillon.dht.Value;
 import org.carillon.dht.ValueListener;
@@ -251,6 +254,22 @@ public final class NodeCore {
     public List<RemoteNode> routingNodes(Family family) {
         RoutingTable t = tables.get(family);
         return t == null ? List.of() : t.nodes();
+    }
+
+    /** One family's routing table as status output shows it, ages as of now. */
+    public List<RoutingEntry> routingEntries(Family family) {
+        long now = scheduler.now();
+        return routingNodes(family).stream()
+                .map(n -> {
+                    RoutingEntry.State state = n.isGood(now)
+                            ? RoutingEntry.State.GOOD
+                            : n.isExpired() ? RoutingEntry.State.EXPIRED : RoutingEntry.State.DUBIOUS;
+                    Optional<Duration> sinceReply =
+                            n.hasReplied() ? Optional.of(Duration.ofMillis(now - n.lastReply())) : Optional.empty();
+                    return new RoutingEntry(
+                            n.id(), n.address(), state, state == RoutingEntry.State.GOOD && n.isIncoming(), sinceReply);
+                })
+                .toList();
     }
 
     /** Whether a family has at least one good node. */

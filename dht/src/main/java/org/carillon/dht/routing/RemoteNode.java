@@ -58,6 +58,11 @@ public final class RemoteNode {
         return lastReply;
     }
 
+    /** Heard from more recently than it replied: it contacted us (OpenDHT's {@code isIncoming}). */
+    public boolean isIncoming() {
+        return lastHeard > lastReply;
+    }
+
     public boolean isClient() {
         return client;
     }
