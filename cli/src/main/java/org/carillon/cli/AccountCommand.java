@@ -11,6 +11,8 @@ import org.carillon.api.client.CarillonClient;
 import org.carillon.api.model.AccountView;
 import org.carillon.core.account.AccountGenerator;
 import org.carillon.core.account.AccountKeys;
+import org.carillon.core.archive.ArchiveFile;
+import org.carillon.core.daemon.DaemonLock;
 import org.carillon.core.local.LocalAccounts;
 import org.carillon.core.store.KnownDevice;
 import org.carillon.core.store.LocalAccount;
@@ -25,13 +27,14 @@ import picocli.CommandLine.Spec;
 @Command(
         name = "account",
         mixinStandardHelpOptions = true,
-        description = "Create, list, show, export, import accounts, revoke their devices, go online.",
+        description = "Create, list, show, export, import, remove accounts, revoke their devices, go online.",
         subcommands = {
             AccountCommand.Create.class,
             AccountCommand.ListAccounts.class,
             AccountCommand.Show.class,
             AccountCommand.Export.class,
             AccountCommand.Import.class,
+            AccountCommand.Remove.class,
             RevokeDeviceCommand.class,
             OnlineCommand.class
         })
@@ -251,15 +254,26 @@ final class AccountCommand implements Callable<Integer> {
         @Override
         public Integer call() throws Exception {
             char[] password = passwords.read(true);
+            Optional<CarillonClient> found = RunningDaemon.find(options.directory());
+            if (found.isPresent()) {
+                try (CarillonClient daemon = found.get()) {
+                    String id = RunningDaemon.account(daemon, options.account);
+                    ArchiveFile.writeBytes(file, daemon.exportAccount(id, text(password)));
+                    spec.commandLine().getOut().println(exported(id, file, password));
+                }
+                return 0;
+            }
             try (LocalAccounts accounts = options.open()) {
                 LocalAccount a = accounts.select(options.account);
                 accounts.export(a, file, password);
-                spec.commandLine()
-                        .getOut()
-                        .println("exported account " + a.id() + " to " + file
-                                + (password == null ? " (no password: keep it private)" : " (password-protected)"));
+                spec.commandLine().getOut().println(exported(a.id().hex(), file, password));
             }
             return 0;
+        }
+
+        private static String exported(String id, Path file, char[] password) {
+            return "exported account " + id + " to " + file
+                    + (password == null ? " (no password: keep it private)" : " (password-protected)");
         }
     }
 
@@ -294,6 +308,18 @@ final class AccountCommand implements Callable<Integer> {
         @Override
         public Integer call() throws Exception {
             char[] password = passwords.read(false);
+            Optional<CarillonClient> found = RunningDaemon.find(options.directory());
+            if (found.isPresent()) {
+                try (CarillonClient daemon = found.get()) {
+                    RunningDaemon.noticeIgnored(spec, List.of("--key-bits"));
+                    AccountView a =
+                            daemon.importAccount(ArchiveFile.load(file), text(password), Optional.of(deviceName));
+                    PrintWriter out = spec.commandLine().getOut();
+                    out.println("imported account " + a.id());
+                    out.println("device " + thisDevice(daemon, a.id()) + " (" + deviceName + ")");
+                }
+                return 0;
+            }
             try (LocalAccounts accounts = options.open()) {
                 LocalAccount a =
                         accounts.importArchive(file, password, deviceName, generator(keySize.bits), progress(spec));
@@ -308,5 +334,55 @@ final class AccountCommand implements Callable<Integer> {
 
     static ProgressLine progress(CommandSpec spec) {
         return new ProgressLine(spec.commandLine().getErr(), System.console() != null);
+    }
+
+    @Command(
+            name = "remove",
+            mixinStandardHelpOptions = true,
+            description = "Delete an account from this device: its keys, contacts and messages here."
+                    + " Its other devices keep it; without one, or an exported archive, it is lost.")
+    static final class Remove implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Mixin
+        AccountOptions options;
+
+        @Option(names = "--yes", description = "Really delete it (required: there is no undo).")
+        boolean yes;
+
+        @Override
+        public Integer call() throws Exception {
+            if (!yes) {
+                throw new CommandError("this deletes the account's keys from this device for good: add --yes"
+                        + " (export it first with 'carillon account export' to keep a copy)");
+            }
+            Optional<CarillonClient> found = RunningDaemon.find(options.directory());
+            if (found.isPresent()) {
+                try (CarillonClient daemon = found.get()) {
+                    String id = RunningDaemon.account(daemon, options.account);
+                    daemon.removeAccount(id);
+                    spec.commandLine().getOut().println("removed account " + id + " from this device");
+                }
+                return 0;
+            }
+            // no command of this directory may be using the account while its files go
+            try (DaemonLock alone = DaemonLock.acquire(options.directory().ensureExists());
+                    LocalAccounts accounts = options.open()) {
+                LocalAccount a = accounts.select(options.account);
+                accounts.remove(a);
+                spec.commandLine().getOut().println("removed account " + a.id().hex() + " from this device");
+            }
+            return 0;
+        }
+    }
+
+    /** A password for the API: none when not given or empty (an archive without encryption). */
+    static Optional<String> text(char[] password) {
+        return password == null || password.length == 0 ? Optional.empty() : Optional.of(new String(password));
+    }
+
+    private static String thisDevice(CarillonClient daemon, String account) throws java.io.IOException {
+        return daemon.accountDetails(account).path("deviceId").asText("?");
     }
 }

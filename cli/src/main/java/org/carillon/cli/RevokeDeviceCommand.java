@@ -1,7 +1,10 @@
 package org.carillon.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.security.cert.X509CRL;
+import java.util.Optional;
 import java.util.concurrent.Callable;
+import org.carillon.api.client.CarillonClient;
 import org.carillon.core.local.DeviceRevocation;
 import org.carillon.core.local.LocalAccounts;
 import org.carillon.core.store.LocalAccount;
@@ -35,6 +38,21 @@ final class RevokeDeviceCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        Optional<CarillonClient> found = RunningDaemon.find(options.directory());
+        if (found.isPresent()) {
+            try (CarillonClient daemon = found.get()) {
+                RunningDaemon.noticeIgnored(spec, NetworkOptions.NAMES);
+                String account = RunningDaemon.account(daemon, options.account);
+                JsonNode done = daemon.revokeDevice(account, device);
+                spec.commandLine()
+                        .getOut()
+                        .println(revoked(
+                                done.path("device").asText(),
+                                account,
+                                done.path("revokedInAll").asInt()));
+            }
+            return 0;
+        }
         try (LocalAccounts accounts = options.open()) {
             LocalAccount a = accounts.select(options.account);
             String prefix;
@@ -43,6 +61,7 @@ final class RevokeDeviceCommand implements Callable<Integer> {
             } catch (IllegalArgumentException e) {
                 throw new CommandError(e.getMessage());
             }
+            RunningDaemon.noticeNone(spec.commandLine().getErr(), accounts.directory(), network.timeout);
             X509CRL crl = Online.run(
                     accounts,
                     a,
@@ -51,9 +70,13 @@ final class RevokeDeviceCommand implements Callable<Integer> {
                     s -> DeviceRevocation.revoke(accounts, a, s, prefix));
             spec.commandLine()
                     .getOut()
-                    .println("revoked device " + prefix + " of account " + a.id() + " ("
-                            + crl.getRevokedCertificates().size() + " revoked in all)");
+                    .println(revoked(
+                            prefix, a.id().hex(), crl.getRevokedCertificates().size()));
         }
         return 0;
+    }
+
+    private static String revoked(String device, String account, int inAll) {
+        return "revoked device " + device + " of account " + account + " (" + inAll + " revoked in all)";
     }
 }

@@ -10,6 +10,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Predicate;
@@ -126,6 +127,51 @@ class CommandsThroughDaemonTest {
                 .as(user + " " + List.of(args))
                 .satisfies(out -> assertThat(wanted.test(out)).isTrue());
         return run;
+    }
+
+    @Test
+    void anAccountExportedThroughOneDaemonBecomesADeviceOfAnotherWhichItsFirstDeviceRevokes() throws Exception {
+        Path archive = tmp.resolve("alice.gz");
+        Path password = Files.writeString(tmp.resolve("password"), "correct horse\n");
+        Path wrong = Files.writeString(tmp.resolve("wrong"), "battery staple\n");
+        assertThat(as("alice", "account", "export", archive.toString(), "--password-file", password.toString())
+                        .out())
+                .isEqualTo("exported account " + alice + " to " + archive + " (password-protected)\n");
+        assertThat(Files.getPosixFilePermissions(archive))
+                .containsExactlyInAnyOrder(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);
+
+        try (Daemon phoneDaemon = daemon("alices-phone")) {
+            CliRun refused =
+                    run("alices-phone", "account", "import", archive.toString(), "--password-file", wrong.toString());
+            assertThat(refused.exitCode()).isEqualTo(1);
+            assertThat(refused.err()).contains("wrong password or corrupt").doesNotContain("Exception");
+
+            CliRun imported = as(
+                    "alices-phone",
+                    "account",
+                    "import",
+                    archive.toString(),
+                    "--password-file",
+                    password.toString(),
+                    "--device-name",
+                    "phone");
+            Matcher device =
+                    Pattern.compile("device ([0-9a-f]{40}) \\(phone\\)").matcher(imported.out());
+            assertThat(imported.out()).startsWith("imported account " + alice + "\n");
+            assertThat(device.find()).as(imported.out()).isTrue();
+            assertThat(as("alices-phone", "account", "list").out()).startsWith(alice);
+
+            // alice's first device revokes the new one, which it finds announced on the DHT
+            assertThat(as("alice", "account", "revoke-device", device.group(1)).out())
+                    .isEqualTo("revoked device " + device.group(1) + " of account " + alice + " (1 revoked in all)\n");
+
+            CliRun unconfirmed = run("alices-phone", "account", "remove");
+            assertThat(unconfirmed.exitCode()).isEqualTo(1);
+            assertThat(unconfirmed.err()).contains("add --yes");
+            assertThat(as("alices-phone", "account", "remove", "--yes").out())
+                    .isEqualTo("removed account " + alice + " from this device\n");
+            assertThat(as("alices-phone", "account", "list").out()).isEmpty();
+        }
     }
 
     @Test

@@ -50,7 +50,11 @@ public final class ArchiveFile {
      * moved over it), readable by the owner only. A null or empty password writes plain gzip.
      */
     public static void write(Path path, AccountArchive archive, char[] password) throws IOException {
-        byte[] content = encode(archive, password);
+        writeBytes(path, encode(archive, password));
+    }
+
+    /** Writes an archive file's bytes (as {@link #encode} or a daemon made them) as {@link #write} does. */
+    public static void writeBytes(Path path, byte[] content) throws IOException {
         Path target = path.toAbsolutePath();
         Path dir = target.getParent();
         Files.createDirectories(dir);
@@ -131,7 +135,8 @@ public final class ArchiveFile {
         return AccountArchiveJson.read(data, path);
     }
 
-    private static byte[] load(Path path) throws ArchiveException {
+    /** An archive file's bytes, not decoded (for a daemon to decode); failures as {@link #read}. */
+    public static byte[] load(Path path) throws ArchiveException {
         try {
             long size = Files.size(path);
             if (size > MAX_FILE_BYTES) {

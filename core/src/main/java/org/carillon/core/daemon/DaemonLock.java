@@ -77,8 +77,8 @@ public final class DaemonLock implements AutoCloseable {
                     String pid = daemonPid(channel).map(p -> " (pid " + p + ")").orElse("");
                     channel.close();
                     throw new DaemonRunningException("a Carillon daemon" + pid + " runs on " + dir.root()
-                            + ": its accounts are online through it; stop it to use this command"
-                            + " (commands will talk to a running daemon in a coming version)");
+                            + " but its API did not answer this command (it may be starting or stopping);"
+                            + " try again in a moment");
                 }
                 held = new Shared(channel, lock);
                 SHARED.put(path, held);
