@@ -139,4 +139,27 @@ class AccountCommandTest {
         assertThat(notHex.exitCode()).isEqualTo(1);
         assertThat(notHex.err()).contains("'not-an-id' is not an account id");
     }
+
+    @Test
+    void removeWantsYesAndThenDeletesTheAccountsKeysFromThisDevice() throws Exception {
+        Path home = tmp.resolve("home");
+        String id = create(home, "alice");
+        create(home, "bob");
+
+        CliRun unconfirmed = carillon("account", "remove", "--data-dir", home.toString(), "--account", "alice");
+        assertThat(unconfirmed.exitCode()).isEqualTo(1);
+        assertThat(unconfirmed.err()).contains("add --yes");
+        assertThat(carillon("account", "list", "--data-dir", home.toString()).out())
+                .contains(id);
+
+        CliRun removed = carillon("account", "remove", "--data-dir", home.toString(), "--account", "alice", "--yes");
+        assertThat(removed.exitCode()).as(removed.err()).isZero();
+        assertThat(removed.out()).isEqualTo("removed account " + id + " from this device\n");
+        assertThat(carillon("account", "list", "--data-dir", home.toString()).out())
+                .doesNotContain(id)
+                .contains("bob");
+        try (Stream<Path> files = Files.walk(home.resolve("accounts"))) {
+            assertThat(files.map(Path::toString)).noneMatch(f -> f.contains(id));
+        }
+    }
 }
