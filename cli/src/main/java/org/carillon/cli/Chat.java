@@ -101,10 +101,10 @@ final class Chat implements Conversation.Events, AutoCloseable {
                 showOwn(conversation.send(MessageText.check(send.text(), Messenger.MAX_TEXT_BYTES)));
             } else if (input instanceof ChatInput.Edit edit) {
                 ChatMessage m = transcript.ownMessage(edit.number());
-                show(conversation.edit(m.id(), MessageText.check(edit.text(), Messenger.MAX_TEXT_BYTES)));
+                showChange(conversation.edit(m.id(), MessageText.check(edit.text(), Messenger.MAX_TEXT_BYTES)));
             } else if (input instanceof ChatInput.Delete delete) {
                 ChatMessage m = transcript.ownMessage(delete.number());
-                show(conversation.delete(m.id()));
+                showChange(conversation.delete(m.id()));
             }
         } catch (CommandError | IllegalArgumentException | IllegalStateException e) {
             screen.show(error(e.getMessage()));
@@ -207,7 +207,7 @@ final class Chat implements Conversation.Events, AutoCloseable {
     public void onEdited(AccountId from, ChatMessage m) {
         whenShown(() -> {
             if (from.equals(peer)) {
-                show(m);
+                showChange(m);
             }
         });
     }
@@ -292,6 +292,13 @@ final class Chat implements Conversation.Events, AutoCloseable {
 
     private synchronized void showNew(ChatMessage m) {
         if (transcript.numberOf(m.id()).isEmpty()) {
+            show(m);
+        }
+    }
+
+    /** An edit or a deletion, heard both as the call's answer and as an event (in either order): shown once. */
+    private synchronized void showChange(ChatMessage m) {
+        if (!transcript.shows(m)) {
             show(m);
         }
     }

@@ -28,6 +28,12 @@ final class ChatTranscript {
         return Optional.ofNullable(numberOfId.get(messageId));
     }
 
+    /** Whether the message is shown already exactly as it is (an edit is heard from the call and as an event). */
+    synchronized boolean shows(ChatMessage m) {
+        Integer n = numberOfId.get(m.id());
+        return n != null && m.equals(byNumber.get(n));
+    }
+
     synchronized Optional<ChatMessage> message(int number) {
         return Optional.ofNullable(byNumber.get(number));
     }

@@ -24,6 +24,18 @@ class ChatTranscriptTest {
     }
 
     @Test
+    void aMessageShownAsItIsIsKnownAndAnyChangeIsNot() {
+        ChatMessage sent = ChatMessage.of(message(100, true, "a", MessageStatus.SENT));
+        assertThat(transcript.shows(sent)).isFalse();
+        transcript.number(sent);
+        assertThat(transcript.shows(sent)).isTrue();
+        assertThat(transcript.shows(sent.withStatus(MessageStatus.DELIVERED))).isFalse();
+        assertThat(transcript.shows(ChatMessage.of(
+                        message(100, true, "a", MessageStatus.SENT).edited("b", 5, false))))
+                .isFalse();
+    }
+
+    @Test
     void onlyOwnMessagesThatExistAndAreNotDeletedCanBeChanged() {
         transcript.number(ChatMessage.of(message(100, true, "a", MessageStatus.SENT)));
         transcript.number(ChatMessage.of(message(200, false, "b", MessageStatus.RECEIVED)));
