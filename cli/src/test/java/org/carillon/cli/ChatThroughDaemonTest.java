@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.carillon.api.client.CarillonClient;
@@ -266,12 +267,26 @@ class ChatThroughDaemonTest {
                     })
                     // the user says nothing more: the chat must end without waiting for a line
                     .then(() -> Thread.sleep(TimeUnit.SECONDS.toMillis(60)));
+            StringWriter following = new StringWriter();
+            CompletableFuture<CliRun> online = CompletableFuture.supplyAsync(() -> carillon(
+                    CliRun.dhtThatMustNotStart(),
+                    following,
+                    new StringWriter(),
+                    "account",
+                    "online",
+                    "--data-dir",
+                    args("carol")));
+            awaitShown(following, "online " + carol + " device");
             long start = System.nanoTime();
             CliRun chat = carillon(stdin(keys), screen, "chat", bob, "--data-dir", args("carol"));
             assertThat(chat.exitCode()).as(chat.out() + chat.err()).isEqualTo(1);
             assertThat(chat.err()).contains("carillon chat: the daemon stopped: the chat ends here");
             assertThat(chat.err()).doesNotContain("Exception").doesNotContain("\tat ");
             assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(30));
+
+            CliRun followed = online.get(30, TimeUnit.SECONDS);
+            assertThat(followed.exitCode()).as(followed.out() + followed.err()).isEqualTo(1);
+            assertThat(followed.err()).isEqualTo("carillon account online: the daemon stopped\n");
         } finally {
             if (!stopped.get()) {
                 carols.close();
