@@ -165,7 +165,16 @@ class ChatThroughDaemonTest {
                         "bob's daemon has alice's edit",
                         () -> inHistory(bobApi, bob, alice, "hello, corrected").isPresent()))
                 .line("/quit");
-        CliRun chat = carillon(stdin(alicesKeys), screen, "chat", bob.substring(0, 6), "--data-dir", args("alice"));
+        // alice's daemon may have a second account (another test): the account is named, as an alias
+        CliRun chat = carillon(
+                stdin(alicesKeys),
+                screen,
+                "chat",
+                bob.substring(0, 6),
+                "--account",
+                "alice",
+                "--data-dir",
+                args("alice"));
 
         assertThat(chat.exitCode()).as(chat.out() + chat.err()).isZero();
         assertThat(chat.err()).contains("through the daemon that runs for").doesNotContain("no Carillon daemon");
@@ -179,6 +188,36 @@ class ChatThroughDaemonTest {
                         .orElseThrow()
                         .edited())
                 .isPositive();
+    }
+
+    @Test
+    void whatAnotherAccountOfTheSameDaemonHearsStaysOutOfTheChat() throws Exception {
+        String second = aliceApi.createAccount("alice-at-work").id();
+        aliceApi.addContact(second, bob);
+        await(
+                "bob hears the second account's request",
+                () -> bobApi.requests(bob).stream().anyMatch(r -> r.from().equals(second)));
+        bobApi.accept(bob, second);
+        List<String> secondHeard = new CopyOnWriteArrayList<>();
+        aliceApi.onEvent("message.typing", p -> {
+            if (p.path("account").asText().equals(second)) {
+                secondHeard.add("typing");
+            }
+        });
+        StringWriter screen = new StringWriter();
+        ScriptedStdin keys = new ScriptedStdin()
+                .then(() -> awaitShown(screen, "chat with " + bob))
+                .then(() -> bobApi.typing(bob, second, true))
+                .then(() -> bobApi.send(bob, second, "for the second account only"))
+                .then(() -> await(
+                        "the second account has bob's message",
+                        () -> inHistory(aliceApi, second, bob, "for the second account only")
+                                .isPresent()))
+                .then(() -> await("the second account heard bob typing", () -> !secondHeard.isEmpty()))
+                .line("/quit");
+        CliRun chat = carillon(stdin(keys), screen, "chat", bob, "-a", alice, "--data-dir", args("alice"));
+        assertThat(chat.exitCode()).as(chat.out() + chat.err()).isZero();
+        assertThat(chat.out()).doesNotContain("for the second account only").doesNotContain("is typing");
     }
 
     @Test
@@ -207,7 +246,8 @@ class ChatThroughDaemonTest {
                 "alice's daemon sees bob online",
                 () -> !aliceApi.presence(alice).getOrDefault(bob, List.of()).isEmpty());
         String bobsDevice = aliceApi.presence(alice).get(bob).get(0);
-        CliRun online = carillon("account", "online", "--for", "1s", "--data-dir", args("alice"));
+        CliRun online =
+                carillon("account", "online", "--for", "1s", "-a", alice.substring(0, 6), "--data-dir", args("alice"));
         assertThat(online.exitCode()).as(online.err()).isZero();
         assertThat(online.err()).doesNotContain("no Carillon daemon");
         assertThat(online.out())
