@@ -10,8 +10,6 @@ import org.carillon.api.client.CarillonClient;
 import org.carillon.api.model.MessageView;
 import org.carillon.api.rpc.RpcDispatcher;
 import org.carillon.core.account.AccountId;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * A conversation through the running daemon's API: the daemon has the account online, keeps
@@ -19,8 +17,6 @@ import org.slf4j.LoggerFactory;
  * so its events are taken for this account only.
  */
 final class DaemonConversation implements Conversation {
-    private static final Logger LOG = LoggerFactory.getLogger(DaemonConversation.class);
-
     private final CarillonClient daemon;
     private final String account;
     private final AccountId peer;
@@ -78,21 +74,24 @@ final class DaemonConversation implements Conversation {
 
     @Override
     public void listen(Events events) {
-        on("message.received", p -> {
+        DaemonEvents ours = new DaemonEvents(daemon, account);
+        ours.on("message.received", p -> {
             MessageView view = RpcDispatcher.json().treeToValue(p, MessageView.class);
             events.onMessage(AccountId.parse(view.contact()), ChatMessage.of(view));
         });
-        on("message.edited", p -> {
+        ours.on("message.edited", p -> {
             MessageView view = RpcDispatcher.json().treeToValue(p, MessageView.class);
             events.onEdited(AccountId.parse(view.contact()), ChatMessage.of(view));
         });
-        on(
+        ours.on(
                 "message.status",
                 p -> events.onStatus(
                         contact(p),
                         ChatMessage.messageId(p.path("id").asText()),
                         ChatMessage.status(p.path("status").asText())));
-        on("message.typing", p -> events.onTyping(contact(p), p.path("typing").asBoolean()));
+        ours.on(
+                "message.typing",
+                p -> events.onTyping(contact(p), p.path("typing").asBoolean()));
     }
 
     @Override
@@ -100,27 +99,6 @@ final class DaemonConversation implements Conversation {
         return daemon.closed()
                 .thenApply(v -> "the daemon stopped: the chat ends here (what you sent that is not delivered"
                         + " yet stays in its outbox, sent again when it runs)");
-    }
-
-    private interface Handler {
-        void accept(JsonNode params) throws IOException;
-    }
-
-    /**
-     * Hears the daemon's {@code event} about this account. An event the chat cannot read is
-     * the daemon's fault, not the user's: it is skipped and logged, never shown half.
-     */
-    private void on(String event, Handler handler) {
-        daemon.onEvent(event, params -> {
-            if (!account.equals(params.path("account").asText())) {
-                return;
-            }
-            try {
-                handler.accept(params);
-            } catch (IOException | IllegalArgumentException e) {
-                LOG.warn("skipped a {} event the chat cannot read: {}", event, e.getMessage());
-            }
-        });
     }
 
     private static AccountId contact(JsonNode params) {

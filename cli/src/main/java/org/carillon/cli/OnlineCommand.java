@@ -6,6 +6,7 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
@@ -26,8 +27,6 @@ import org.carillon.core.message.MessageEvents;
 import org.carillon.core.message.MessageStatus;
 import org.carillon.core.store.DataDirectory;
 import org.carillon.core.store.LocalAccount;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -44,8 +43,6 @@ import picocli.CommandLine.Spec;
         description = "Stay online and print events: requests, confirmations, contacts' devices coming and going,"
                 + " messages and their status.")
 final class OnlineCommand implements Callable<Integer> {
-    private static final Logger LOG = LoggerFactory.getLogger(OnlineCommand.class);
-
     @Spec
     CommandSpec spec;
 
@@ -141,80 +138,43 @@ final class OnlineCommand implements Callable<Integer> {
         }
     }
 
-    /**
-     * Hears the daemon's events about {@code account} as the printer's lines. An event the
-     * command cannot read is the daemon's fault: it is printed as unreadable, not half.
-     */
+    /** Hears the daemon's events about {@code account} as the printer's lines. */
     private static void hear(CarillonClient daemon, String account, Printer printer) {
-        on(
-                daemon,
-                account,
-                "request.received",
-                p -> printer.request(
-                        p.path("request").path("from").asText(),
-                        RequestCommand.formattedName(
-                                p.path("request").path("vcard").asText().getBytes(StandardCharsets.UTF_8))));
-        on(
-                daemon,
-                account,
+        DaemonEvents events = new DaemonEvents(daemon, account);
+        events.on("request.received", p -> {
+            JsonNode r = p.path("request");
+            printer.request(
+                    r.path("from").asText(),
+                    RequestCommand.formattedName(r.path("vcard").asText().getBytes(StandardCharsets.UTF_8)));
+        });
+        events.on(
                 "contact.confirmed",
                 p -> printer.confirmed(p.path("contact").path("id").asText()));
-        on(
-                daemon,
-                account,
-                "contact.removed",
-                p -> printer.removed(p.path("contact").asText()));
-        on(
-                daemon,
-                account,
-                "presence",
-                p -> printer.presence(
-                        p.path("contact").asText(),
-                        p.path("device").asText(),
-                        p.path("online").asBoolean()));
-        on(daemon, account, "message.received", p -> {
-            MessageView m = RpcDispatcher.json().treeToValue(p, MessageView.class);
-            printer.message(m.outgoing(), m.contact(), m.id(), m.text());
+        events.on("contact.removed", p -> printer.removed(p.path("contact").asText()));
+        events.on("presence", p -> {
+            printer.presence(
+                    p.path("contact").asText(),
+                    p.path("device").asText(),
+                    p.path("online").asBoolean());
         });
-        on(
-                daemon,
-                account,
-                "message.status",
-                p -> printer.status(
-                        StatusMarks.word(ChatMessage.status(p.path("status").asText())),
-                        p.path("id").asText(),
-                        p.path("contact").asText()));
-        on(daemon, account, "message.edited", p -> {
+        events.on("message.received", p -> {
             MessageView m = RpcDispatcher.json().treeToValue(p, MessageView.class);
-            printer.edited(m.deleted(), m.id(), m.contact(), m.text());
+            printer.message(m.outgoing(), m.contact(), m.id(), Objects.toString(m.text(), ""));
         });
-        on(
-                daemon,
-                account,
+        events.on("message.status", p -> {
+            String word = StatusMarks.word(ChatMessage.status(p.path("status").asText()));
+            printer.status(word, p.path("id").asText(), p.path("contact").asText());
+        });
+        events.on("message.edited", p -> {
+            MessageView m = RpcDispatcher.json().treeToValue(p, MessageView.class);
+            printer.edited(m.deleted(), m.id(), m.contact(), Objects.toString(m.text(), ""));
+        });
+        events.on(
                 "message.typing",
                 p -> printer.typing(p.path("contact").asText(), p.path("typing").asBoolean()));
-        on(
-                daemon,
-                account,
+        events.on(
                 "account.announced",
                 p -> printer.announced(p.path("ok").asBoolean(), p.path("error").asText("")));
-    }
-
-    private interface Handler {
-        void accept(JsonNode params) throws IOException;
-    }
-
-    private static void on(CarillonClient daemon, String account, String event, Handler handler) {
-        daemon.onEvent(event, params -> {
-            if (!account.equals(params.path("account").asText())) {
-                return;
-            }
-            try {
-                handler.accept(params);
-            } catch (IOException | IllegalArgumentException e) {
-                LOG.warn("skipped a {} event that cannot be read: {}", event, e.getMessage());
-            }
-        });
     }
 
     /** One line per event, prefixed by the time; the same lines whether this process or the daemon is online. */

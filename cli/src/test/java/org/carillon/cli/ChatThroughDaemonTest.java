@@ -241,18 +241,37 @@ class ChatThroughDaemonTest {
     }
 
     @Test
-    void accountOnlineShowsTheDaemonsAccountAndBobOnline() throws Exception {
+    void accountOnlineShowsTheDaemonsAccountBobOnlineAndWhatHappens() throws Exception {
         await(
                 "alice's daemon sees bob online",
                 () -> !aliceApi.presence(alice).getOrDefault(bob, List.of()).isEmpty());
         String bobsDevice = aliceApi.presence(alice).get(bob).get(0);
-        CliRun online =
-                carillon("account", "online", "--for", "1s", "-a", alice.substring(0, 6), "--data-dir", args("alice"));
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CompletableFuture<CliRun> running = CompletableFuture.supplyAsync(() -> carillon(
+                CliRun.dhtThatMustNotStart(),
+                out,
+                err,
+                "account",
+                "online",
+                "--for",
+                "3s",
+                "-a",
+                alice.substring(0, 6),
+                "--data-dir",
+                args("alice")));
+        awaitShown(out, "online " + bob);
+        bobApi.typing(bob, alice, true);
+        awaitShown(out, "typing " + bob);
+        bobApi.typing(bob, alice, false);
+        CliRun online = running.get(30, TimeUnit.SECONDS);
         assertThat(online.exitCode()).as(online.err()).isZero();
         assertThat(online.err()).doesNotContain("no Carillon daemon");
         assertThat(online.out())
                 .containsPattern("(?m)^\\S+ online " + alice + " device [0-9a-f]{40} \\(through the daemon\\)$");
         assertThat(online.out()).containsPattern("(?m)^\\S+ online " + bob + " device " + bobsDevice + "$");
+        assertThat(online.out()).containsPattern("(?m)^\\S+ typing " + bob + "$");
+        assertThat(online.out()).containsPattern("(?m)^\\S+ idle " + bob + "$");
         assertThat(online.out()).contains("done (the daemon keeps the account online)");
     }
 
