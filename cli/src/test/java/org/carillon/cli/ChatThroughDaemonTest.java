@@ -193,6 +193,8 @@ class ChatThroughDaemonTest {
     @Test
     void whatAnotherAccountOfTheSameDaemonHearsStaysOutOfTheChat() throws Exception {
         String second = aliceApi.createAccount("alice-at-work").id();
+        // bob checks a request against the sender's announced certificate: it must be there first
+        await("the second account announced", () -> announced(aliceApi, second));
         aliceApi.addContact(second, bob);
         await(
                 "bob hears the second account's request",
@@ -273,6 +275,31 @@ class ChatThroughDaemonTest {
         assertThat(online.out()).containsPattern("(?m)^\\S+ typing " + bob + "$");
         assertThat(online.out()).containsPattern("(?m)^\\S+ idle " + bob + "$");
         assertThat(online.out()).contains("done (the daemon keeps the account online)");
+    }
+
+    @Test
+    void throughTheDaemonAWrongContactOrAccountIsNamedInOneLine() {
+        CliRun unknown = carillon(
+                stdin(new StringReader("")),
+                new StringWriter(),
+                "chat",
+                "ffff",
+                "-a",
+                alice,
+                "--data-dir",
+                args("alice"));
+        assertThat(unknown.exitCode()).isEqualTo(1);
+        assertThat(unknown.err())
+                .contains("carillon chat: unknown contact 'ffff'")
+                .doesNotContain("\tat ");
+
+        CliRun noSuchAccount =
+                carillon("account", "online", "-a", "nobody", "--for", "1s", "--data-dir", args("alice"));
+        assertThat(noSuchAccount.exitCode()).isEqualTo(1);
+        assertThat(noSuchAccount.err())
+                .contains("carillon account online: ")
+                .contains("nobody")
+                .doesNotContain("\tat ");
     }
 
     @Test
