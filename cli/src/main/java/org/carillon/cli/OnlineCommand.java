@@ -40,8 +40,12 @@ import picocli.CommandLine.Spec;
 @Command(
         name = "online",
         mixinStandardHelpOptions = true,
-        description = "Stay online and print events: requests, confirmations, contacts' devices coming and going,"
-                + " messages and their status.")
+        description = {
+            "Stay online and print events: requests, confirmations, contacts' devices coming and going,"
+                    + " messages and their status.",
+            "When a daemon runs for the data directory, prints what it hears for the account (which it keeps"
+                    + " online); otherwise the account goes online for the time of the command."
+        })
 final class OnlineCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
