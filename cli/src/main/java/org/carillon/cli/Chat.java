@@ -1,5 +1,7 @@
 package org.carillon.cli;
 
+import java.io.IOException;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -8,23 +10,23 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.carillon.core.account.AccountId;
-import org.carillon.core.message.Message;
-import org.carillon.core.message.MessageEvents;
 import org.carillon.core.message.MessageStatus;
 import org.carillon.core.message.Messenger;
 import org.jline.utils.AttributedString;
 import org.jline.utils.AttributedStyle;
 
 /**
- * {@code carillon chat}: one conversation on a {@link ChatScreen}. Shows the latest messages,
- * then every message, status change, edit and typing state of the peer as it happens, and
- * turns what the user types into messages and commands ({@link ChatInput}). Incoming messages
- * shown here are marked read (the peer gets a display receipt).
+ * {@code carillon chat}: one {@link Conversation} on a {@link ChatScreen}, whether this process
+ * or the running daemon has the account online. Shows the latest messages, then every message,
+ * status change, edit and typing state of the peer as it happens, and turns what the user types
+ * into messages and commands ({@link ChatInput}). Incoming messages shown here are marked read
+ * (the peer gets a display receipt).
  *
- * <p>Events come on the messenger's threads; the chat never calls the messenger back from
- * them (it might hold its own locks while telling us): such calls go to a thread of the chat.
+ * <p>Events come on the conversation's threads; the chat never calls the conversation back from
+ * them (it might hold its own locks while telling us, or wait for an answer on that very
+ * thread): such calls go to a thread of the chat.
  */
-final class Chat implements MessageEvents, AutoCloseable {
+final class Chat implements Conversation.Events, AutoCloseable {
     /** How many earlier messages the chat shows when it opens. */
     static final int HISTORY = 20;
 
@@ -46,7 +48,10 @@ final class Chat implements MessageEvents, AutoCloseable {
         t.setDaemon(true);
         return t;
     });
-    private Messenger messenger;
+    private Conversation conversation;
+    /** Events heard while the history loads; null once it is shown. */
+    private List<Runnable> waiting;
+
     private long peerTypingSince;
 
     Chat(AccountId peer, ChatScreen screen, MessageLines lines) {
@@ -56,20 +61,33 @@ final class Chat implements MessageEvents, AutoCloseable {
         this.lines = lines;
     }
 
-    /** Starts showing: the latest messages, then what happens. Events before this are in the history. */
-    synchronized void attach(Messenger messenger) {
-        this.messenger = messenger;
+    /**
+     * Starts showing: the latest messages, then what happens. Events before this are in the
+     * history; those that come while it loads wait until it is shown. The history is loaded
+     * without holding the chat's lock: through the daemon, its answer comes on the thread that
+     * tells the events, which must not be kept waiting on that lock meanwhile.
+     */
+    void attach(Conversation conversation) throws IOException {
+        synchronized (this) {
+            this.conversation = conversation;
+            this.waiting = new ArrayList<>();
+        }
+        conversation.listen(this);
         screen.show(note("chat with " + peer + " (" + peerName + "); /help for commands"));
-        List<Message> latest = messenger.history(peer, Optional.empty(), HISTORY);
-        latest.forEach(this::showNew);
+        List<ChatMessage> latest = conversation.latest(HISTORY);
+        synchronized (this) {
+            latest.forEach(this::showNew);
+            waiting.forEach(Runnable::run);
+            waiting = null;
+        }
         if (latest.stream().anyMatch(m -> !m.outgoing() && m.status() == MessageStatus.RECEIVED)) {
-            calls.execute(() -> messenger.markRead(peer));
+            inBackground(Conversation::markRead);
         }
         calls.scheduleWithFixedDelay(this::tick, 1, 1, TimeUnit.SECONDS);
     }
 
-    /** Handles one typed line; false when the user wants to leave. */
-    boolean handle(String line) {
+    /** Handles one typed line; false when the user wants to leave. IOException: the conversation cannot go on. */
+    boolean handle(String line) throws IOException {
         ChatInput input = ChatInput.parse(line);
         try {
             if (input instanceof ChatInput.Quit) {
@@ -80,14 +98,13 @@ final class Chat implements MessageEvents, AutoCloseable {
                 screen.show(error(invalid.reason()));
             } else if (input instanceof ChatInput.Send send) {
                 typing.onLineDone().ifPresent(this::tellTyping);
-                Message sent = messenger.send(peer, MessageText.check(send.text(), Messenger.MAX_TEXT_BYTES));
-                showOwn(sent);
+                showOwn(conversation.send(MessageText.check(send.text(), Messenger.MAX_TEXT_BYTES)));
             } else if (input instanceof ChatInput.Edit edit) {
-                Message m = transcript.ownMessage(edit.number());
-                show(messenger.edit(peer, m.id(), MessageText.check(edit.text(), Messenger.MAX_TEXT_BYTES)));
+                ChatMessage m = transcript.ownMessage(edit.number());
+                showChange(conversation.edit(m.id(), MessageText.check(edit.text(), Messenger.MAX_TEXT_BYTES)));
             } else if (input instanceof ChatInput.Delete delete) {
-                Message m = transcript.ownMessage(delete.number());
-                show(messenger.delete(peer, m.id()));
+                ChatMessage m = transcript.ownMessage(delete.number());
+                showChange(conversation.delete(m.id()));
             }
         } catch (CommandError | IllegalArgumentException | IllegalStateException e) {
             screen.show(error(e.getMessage()));
@@ -119,16 +136,16 @@ final class Chat implements MessageEvents, AutoCloseable {
      */
     void leave(java.time.Duration linger) {
         typing.onLineDone().ifPresent(this::tellTyping);
-        Messenger m;
+        Conversation c;
         synchronized (this) {
-            m = messenger;
+            c = conversation;
         }
         long deadline = System.nanoTime() + linger.toNanos();
-        if (m != null && m.owedDeliveries() > 0) {
+        if (c != null && c.owedDeliveries() > 0) {
             screen.show(note("sending what is not acknowledged yet (at most " + linger.toSeconds() + " s)…"));
         }
         try {
-            while (m != null && m.owedDeliveries() > 0 && System.nanoTime() < deadline) {
+            while (c != null && c.owedDeliveries() > 0 && System.nanoTime() < deadline) {
                 Thread.sleep(50);
             }
         } catch (InterruptedException e) {
@@ -143,25 +160,79 @@ final class Chat implements MessageEvents, AutoCloseable {
     }
 
     private void tellTyping(boolean active) {
-        Messenger m;
+        inBackground(c -> c.typing(active));
+    }
+
+    private interface Call {
+        void on(Conversation c) throws IOException;
+    }
+
+    /** On the chat's thread, once attached; what is refused is shown, a conversation gone is the input's to tell. */
+    private void inBackground(Call call) {
+        Conversation c;
         synchronized (this) {
-            m = messenger;
+            c = conversation;
         }
-        if (m != null) {
-            calls.execute(() -> m.typing(peer, active));
+        if (c == null) {
+            return;
+        }
+        try {
+            calls.execute(() -> {
+                try {
+                    call.on(c);
+                } catch (IOException gone) {
+                    // ended() says so, and the input loop ends the chat
+                } catch (CommandError | IllegalArgumentException | IllegalStateException e) {
+                    screen.show(error(e.getMessage()));
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException closed) {
+            // the chat is over: nothing more to tell
         }
     }
 
     // ------------------------------------------------------------------ events
 
     @Override
-    public synchronized void onMessage(Message m) {
-        if (messenger == null) {
+    public void onMessage(AccountId from, ChatMessage m) {
+        whenShown(() -> message(from, m));
+    }
+
+    @Override
+    public void onStatus(AccountId from, long messageId, MessageStatus status) {
+        whenShown(() -> status(from, messageId, status));
+    }
+
+    @Override
+    public void onEdited(AccountId from, ChatMessage m) {
+        whenShown(() -> {
+            if (from.equals(peer)) {
+                showChange(m);
+            }
+        });
+    }
+
+    @Override
+    public void onTyping(AccountId from, boolean active) {
+        whenShown(() -> peerTyping(from, active));
+    }
+
+    /** Runs what an event does now, or once the history is shown; nothing before the chat is attached. */
+    private synchronized void whenShown(Runnable event) {
+        if (conversation == null) {
             return;
         }
-        if (!m.peer().equals(peer)) {
-            screen.show(note("new message from " + m.peer() + " (carillon chat "
-                    + m.peer().hex().substring(0, 8) + ")"));
+        if (waiting != null) {
+            waiting.add(event);
+        } else {
+            event.run();
+        }
+    }
+
+    private synchronized void message(AccountId from, ChatMessage m) {
+        if (!from.equals(peer)) {
+            screen.show(note(
+                    "new message from " + from + " (carillon chat " + from.hex().substring(0, 8) + ")"));
             return;
         }
         if (!m.outgoing()) {
@@ -169,14 +240,12 @@ final class Chat implements MessageEvents, AutoCloseable {
         }
         showNew(m);
         if (!m.outgoing()) {
-            Messenger current = messenger;
-            calls.execute(() -> current.markRead(peer));
+            inBackground(Conversation::markRead);
         }
     }
 
-    @Override
-    public synchronized void onStatus(AccountId from, long messageId, MessageStatus status) {
-        if (messenger == null || !from.equals(peer)) {
+    private synchronized void status(AccountId from, long messageId, MessageStatus status) {
+        if (!from.equals(peer)) {
             return;
         }
         Optional<Integer> number = transcript.numberOf(messageId);
@@ -187,23 +256,15 @@ final class Chat implements MessageEvents, AutoCloseable {
             }
             return;
         }
-        Message m = transcript.message(number.get()).orElseThrow();
+        ChatMessage m = transcript.message(number.get()).orElseThrow();
         if (m.outgoing() && m.status() != status && m.status().canBecome(status)) {
             transcript.number(m.withStatus(status));
             screen.show(lines.statusLine(number.get(), status));
         }
     }
 
-    @Override
-    public synchronized void onEdited(Message m) {
-        if (messenger != null && m.peer().equals(peer)) {
-            show(m);
-        }
-    }
-
-    @Override
-    public synchronized void onTyping(AccountId from, boolean active) {
-        if (messenger == null || !from.equals(peer)) {
+    private synchronized void peerTyping(AccountId from, boolean active) {
+        if (!from.equals(peer)) {
             return;
         }
         if (active) {
@@ -224,18 +285,25 @@ final class Chat implements MessageEvents, AutoCloseable {
     // ------------------------------------------------------------------ showing
 
     /** Our message as send() returned it, with any status change that came before. */
-    private synchronized void showOwn(Message sent) {
+    private synchronized void showOwn(ChatMessage sent) {
         MessageStatus early = earlyStatus.remove(sent.id());
         showNew(early != null && sent.status().canBecome(early) ? sent.withStatus(early) : sent);
     }
 
-    private synchronized void showNew(Message m) {
+    private synchronized void showNew(ChatMessage m) {
         if (transcript.numberOf(m.id()).isEmpty()) {
             show(m);
         }
     }
 
-    private synchronized void show(Message m) {
+    /** An edit or a deletion, heard both as the call's answer and as an event (in either order): shown once. */
+    private synchronized void showChange(ChatMessage m) {
+        if (!transcript.shows(m)) {
+            show(m);
+        }
+    }
+
+    private synchronized void show(ChatMessage m) {
         screen.show(lines.chatLine(transcript.number(m), m, peerName));
     }
 

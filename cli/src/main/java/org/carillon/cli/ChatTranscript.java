@@ -4,7 +4,6 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Predicate;
-import org.carillon.core.message.Message;
 
 /**
  * The messages one chat has shown, numbered from 1 in the order they appeared, so that the
@@ -12,12 +11,12 @@ import org.carillon.core.message.Message;
  * Safe to use from the input thread and the threads that deliver events.
  */
 final class ChatTranscript {
-    private final Map<Integer, Message> byNumber = new HashMap<>();
+    private final Map<Integer, ChatMessage> byNumber = new HashMap<>();
     private final Map<Long, Integer> numberOfId = new HashMap<>();
     private int last;
 
     /** The message's number: the one it had if shown before (its entry updated), else the next one. */
-    synchronized int number(Message m) {
+    synchronized int number(ChatMessage m) {
         Integer known = numberOfId.get(m.id());
         int n = known != null ? known : ++last;
         numberOfId.put(m.id(), n);
@@ -29,11 +28,17 @@ final class ChatTranscript {
         return Optional.ofNullable(numberOfId.get(messageId));
     }
 
-    synchronized Optional<Message> message(int number) {
+    /** Whether the message is shown already exactly as it is (an edit is heard from the call and as an event). */
+    synchronized boolean shows(ChatMessage m) {
+        Integer n = numberOfId.get(m.id());
+        return n != null && m.equals(byNumber.get(n));
+    }
+
+    synchronized Optional<ChatMessage> message(int number) {
         return Optional.ofNullable(byNumber.get(number));
     }
 
-    synchronized int count(Predicate<Message> which) {
+    synchronized int count(Predicate<ChatMessage> which) {
         return (int) byNumber.values().stream().filter(which).count();
     }
 
@@ -41,8 +46,8 @@ final class ChatTranscript {
      * The message {@code number} names, when it is one of ours that can still be edited;
      * throws {@link CommandError} saying why not otherwise.
      */
-    synchronized Message ownMessage(int number) {
-        Message m = byNumber.get(number);
+    synchronized ChatMessage ownMessage(int number) {
+        ChatMessage m = byNumber.get(number);
         if (m == null) {
             throw new CommandError("no message [" + number + "] in this chat");
         }

@@ -26,7 +26,7 @@ final class MessageLines {
     }
 
     /** {@code [N] HH:mm me: text ✓✓}, or {@code [N] HH:mm PEER: text} for an incoming message. */
-    AttributedString chatLine(int number, Message m, String peerName) {
+    AttributedString chatLine(int number, ChatMessage m, String peerName) {
         AttributedStringBuilder b = new AttributedStringBuilder();
         b.style(AttributedStyle.DEFAULT.faint())
                 .append("[" + number + "] ")
@@ -36,7 +36,7 @@ final class MessageLines {
                 .append(m.outgoing() ? "me" : printable(peerName))
                 .append(":");
         b.style(AttributedStyle.DEFAULT).append(" ");
-        appendBody(b, m);
+        appendBody(b, m.body(), m.editedMillis(), m.deleted());
         if (m.outgoing()) {
             b.append(" ").style(StatusMarks.style(m.status())).append(StatusMarks.mark(m.status()));
         }
@@ -61,7 +61,7 @@ final class MessageLines {
      */
     static String listLine(Message m) {
         AttributedStringBuilder b = new AttributedStringBuilder();
-        appendBody(b, m);
+        appendBody(b, m.body(), m.editedMillis(), m.deleted());
         String mark = StatusMarks.mark(m.status());
         return Instant.ofEpochMilli(m.sentMillis()).truncatedTo(ChronoUnit.SECONDS) + "  "
                 + String.format("%16s", m.idHex()) + "  "
@@ -70,15 +70,15 @@ final class MessageLines {
                 + b.toAttributedString();
     }
 
-    private static void appendBody(AttributedStringBuilder b, Message m) {
-        if (m.deleted()) {
+    private static void appendBody(AttributedStringBuilder b, String body, long editedMillis, boolean deleted) {
+        if (deleted) {
             b.style(AttributedStyle.DEFAULT.italic().faint())
                     .append("(deleted)")
                     .style(AttributedStyle.DEFAULT);
             return;
         }
-        b.append(printable(m.body()));
-        if (m.editedMillis() != 0) {
+        b.append(printable(body));
+        if (editedMillis != 0) {
             b.style(AttributedStyle.DEFAULT.faint()).append(" (edited)").style(AttributedStyle.DEFAULT);
         }
     }

@@ -54,6 +54,13 @@ final class RunningDaemon {
         err.flush();
     }
 
+    /** The same for a command online until the user ends it ({@code chat}, {@code account online}). */
+    static void noticeNone(PrintWriter err, DataDirectory dir) {
+        err.println("no Carillon daemon runs for " + dir.root()
+                + ": going online for this command only, until it ends; start one with ./carillon");
+        err.flush();
+    }
+
     /**
      * The account id the daemon knows by {@code selector} (an id, a 4+ hex-digit prefix or an
      * alias); with none, its only account. The same rules as {@link

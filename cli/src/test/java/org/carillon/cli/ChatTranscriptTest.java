@@ -12,11 +12,11 @@ class ChatTranscriptTest {
 
     @Test
     void messagesAreNumberedInTheOrderTheyAreShownAndKeepTheirNumber() {
-        assertThat(transcript.number(message(100, true, "a", MessageStatus.SENDING)))
+        assertThat(transcript.number(ChatMessage.of(message(100, true, "a", MessageStatus.SENDING))))
                 .isEqualTo(1);
-        assertThat(transcript.number(message(200, false, "b", MessageStatus.RECEIVED)))
+        assertThat(transcript.number(ChatMessage.of(message(200, false, "b", MessageStatus.RECEIVED))))
                 .isEqualTo(2);
-        assertThat(transcript.number(message(100, true, "a", MessageStatus.DELIVERED)))
+        assertThat(transcript.number(ChatMessage.of(message(100, true, "a", MessageStatus.DELIVERED))))
                 .isEqualTo(1);
         assertThat(transcript.numberOf(200)).contains(2);
         assertThat(transcript.numberOf(300)).isEmpty();
@@ -24,10 +24,23 @@ class ChatTranscriptTest {
     }
 
     @Test
+    void aMessageShownAsItIsIsKnownAndAnyChangeIsNot() {
+        ChatMessage sent = ChatMessage.of(message(100, true, "a", MessageStatus.SENT));
+        assertThat(transcript.shows(sent)).isFalse();
+        transcript.number(sent);
+        assertThat(transcript.shows(sent)).isTrue();
+        assertThat(transcript.shows(sent.withStatus(MessageStatus.DELIVERED))).isFalse();
+        assertThat(transcript.shows(ChatMessage.of(
+                        message(100, true, "a", MessageStatus.SENT).edited("b", 5, false))))
+                .isFalse();
+    }
+
+    @Test
     void onlyOwnMessagesThatExistAndAreNotDeletedCanBeChanged() {
-        transcript.number(message(100, true, "a", MessageStatus.SENT));
-        transcript.number(message(200, false, "b", MessageStatus.RECEIVED));
-        transcript.number(message(300, true, "c", MessageStatus.SENT).edited("", 1, true));
+        transcript.number(ChatMessage.of(message(100, true, "a", MessageStatus.SENT)));
+        transcript.number(ChatMessage.of(message(200, false, "b", MessageStatus.RECEIVED)));
+        transcript.number(
+                ChatMessage.of(message(300, true, "c", MessageStatus.SENT).edited("", 1, true)));
         assertThat(transcript.ownMessage(1).id()).isEqualTo(100);
         assertThatThrownBy(() -> transcript.ownMessage(2))
                 .hasMessage("[2] is not your message: only its author can change it");

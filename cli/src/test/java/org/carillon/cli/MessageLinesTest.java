@@ -35,38 +35,38 @@ class MessageLinesTest {
 
     @Test
     void anOutgoingChatLineEndsWithItsStatusMark() {
-        assertThat(lines.chatLine(3, message(1, true, "hello", MessageStatus.SENDING), "bob")
+        assertThat(lines.chatLine(3, ChatMessage.of(message(1, true, "hello", MessageStatus.SENDING)), "bob")
                         .toString())
                 .isEqualTo("[3] 14:02 me: hello …");
-        assertThat(lines.chatLine(3, message(1, true, "hello", MessageStatus.SENT), "bob")
+        assertThat(lines.chatLine(3, ChatMessage.of(message(1, true, "hello", MessageStatus.SENT)), "bob")
                         .toString())
                 .isEqualTo("[3] 14:02 me: hello ✓");
-        assertThat(lines.chatLine(3, message(1, true, "hello", MessageStatus.DELIVERED), "bob")
+        assertThat(lines.chatLine(3, ChatMessage.of(message(1, true, "hello", MessageStatus.DELIVERED)), "bob")
                         .toString())
                 .isEqualTo("[3] 14:02 me: hello ✓✓");
-        assertThat(lines.chatLine(3, message(1, true, "hello", MessageStatus.READ), "bob")
+        assertThat(lines.chatLine(3, ChatMessage.of(message(1, true, "hello", MessageStatus.READ)), "bob")
                         .toString())
                 .isEqualTo("[3] 14:02 me: hello ✓✓ read");
-        assertThat(lines.chatLine(3, message(1, true, "hello", MessageStatus.FAILED), "bob")
+        assertThat(lines.chatLine(3, ChatMessage.of(message(1, true, "hello", MessageStatus.FAILED)), "bob")
                         .toString())
                 .isEqualTo("[3] 14:02 me: hello !");
     }
 
     @Test
     void anIncomingChatLineNamesThePeerAndHasNoMark() {
-        assertThat(lines.chatLine(4, message(2, false, "hi", MessageStatus.RECEIVED), "bob")
+        assertThat(lines.chatLine(4, ChatMessage.of(message(2, false, "hi", MessageStatus.RECEIVED)), "bob")
                         .toString())
                 .isEqualTo("[4] 14:02 bob: hi");
     }
 
     @Test
     void readIsColouredAndFailedIsRed() {
-        var read = lines.chatLine(1, message(1, true, "x", MessageStatus.READ), "bob");
+        var read = lines.chatLine(1, ChatMessage.of(message(1, true, "x", MessageStatus.READ)), "bob");
         int at = read.toString().indexOf("read");
         assertThat(read.styleAt(at)).isEqualTo(StatusMarks.style(MessageStatus.READ));
         assertThat(StatusMarks.style(MessageStatus.READ).getStyle() & 0xff)
                 .isNotEqualTo(StatusMarks.style(MessageStatus.SENT).getStyle() & 0xff);
-        var failed = lines.chatLine(1, message(1, true, "x", MessageStatus.FAILED), "bob");
+        var failed = lines.chatLine(1, ChatMessage.of(message(1, true, "x", MessageStatus.FAILED)), "bob");
         assertThat(failed.styleAt(failed.length() - 1))
                 .isEqualTo(
                         AttributedStyle.DEFAULT.foreground(AttributedStyle.RED).bold());
@@ -75,9 +75,10 @@ class MessageLinesTest {
     @Test
     void editedAndDeletedMessagesSaySo() {
         Message edited = message(1, true, "old", MessageStatus.DELIVERED).edited("new", SENT + 10, false);
-        assertThat(lines.chatLine(1, edited, "bob").toString()).isEqualTo("[1] 14:02 me: new (edited) ✓✓");
+        assertThat(lines.chatLine(1, ChatMessage.of(edited), "bob").toString())
+                .isEqualTo("[1] 14:02 me: new (edited) ✓✓");
         Message deleted = message(2, false, "gone", MessageStatus.RECEIVED).edited("", SENT + 10, true);
-        assertThat(lines.chatLine(2, deleted, "bob").toString()).isEqualTo("[2] 14:02 bob: (deleted)");
+        assertThat(lines.chatLine(2, ChatMessage.of(deleted), "bob").toString()).isEqualTo("[2] 14:02 bob: (deleted)");
     }
 
     @Test
@@ -97,7 +98,8 @@ class MessageLinesTest {
     @Test
     void aPeersEscapeSequencesAndBidiOverridesAreShownNotObeyed() {
         String hostile = "a\u001b[2J\u001b]0;pwned\u0007b\u202Ec\nd\te\u009bf";
-        String shown = lines.chatLine(1, message(1, false, hostile, MessageStatus.RECEIVED), "bob\u001b[31m")
+        String shown = lines.chatLine(
+                        1, ChatMessage.of(message(1, false, hostile, MessageStatus.RECEIVED)), "bob\u001b[31m")
                 .toString();
         assertThat(shown)
                 .doesNotContain("\u001b")

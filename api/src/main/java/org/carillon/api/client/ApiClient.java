@@ -91,13 +91,20 @@ public final class ApiClient implements AutoCloseable {
                     RpcError.TOO_LARGE,
                     "a call of " + frame.length() + " characters is over the API's " + RpcDispatcher.MAX_FRAME_CHARS)));
         }
+        if (closed.isDone()) {
+            return CompletableFuture.failedFuture(new IOException("the connection to the daemon is closed"));
+        }
         CompletableFuture<JsonNode> result = new CompletableFuture<>();
         waiting.put(id, result);
-        if (closed.isDone()) {
-            fail(new IOException("the connection to the daemon is closed"));
-        }
-        synchronized (socket) { // the JDK's WebSocket takes one send at a time
-            socket.sendText(frame, true).join();
+        try {
+            synchronized (socket) { // the JDK's WebSocket takes one send at a time
+                socket.sendText(frame, true).join();
+            }
+        } catch (CompletionException e) {
+            // the daemon went away between the check and the send: the caller hears it as a failed call
+            waiting.remove(id);
+            result.completeExceptionally(new IOException(
+                    "the connection to the daemon failed: " + e.getCause().getMessage(), e.getCause()));
         }
         return result;
     }

@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -70,6 +71,11 @@ public final class CarillonClient implements AutoCloseable {
                 listener.accept(params);
             }
         });
+    }
+
+    /** Completes when the connection ends: the daemon stopped (or this client was closed). */
+    public CompletableFuture<Void> closed() {
+        return api.closedFuture();
     }
 
     public List<AccountView> accounts() throws IOException {

@@ -80,6 +80,22 @@ class ApiServerTest {
     }
 
     @Test
+    void whenTheServerStopsTheClientHearsItAndLaterCallsFailWithAnIoException() throws Exception {
+        try (ApiClient client = ApiClient.connect(server.uri(), TOKEN, TIMEOUT)) {
+            assertThat(client.call("echo", Map.of("text", "hi"))
+                            .get(10, TimeUnit.SECONDS)
+                            .asText())
+                    .isEqualTo("hi");
+            server.close();
+            client.closedFuture().get(10, TimeUnit.SECONDS);
+            var again = client.call("echo", Map.of("text", "again")); // a failed future, not an exception here
+            assertThatThrownBy(() -> again.get(10, TimeUnit.SECONDS))
+                    .hasCauseInstanceOf(IOException.class)
+                    .hasMessageContaining("closed");
+        }
+    }
+
+    @Test
     void withoutTheRightTokenNothingRuns() {
         assertThatThrownBy(() -> ApiClient.connect(server.uri(), "wrong".repeat(10), TIMEOUT))
                 .isInstanceOf(IOException.class)
