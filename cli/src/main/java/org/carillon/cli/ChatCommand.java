@@ -13,7 +13,6 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.carillon.api.client.CarillonClient;
-import org.carillon.api.model.ContactView;
 import org.carillon.core.account.AccountId;
 import org.carillon.core.contact.AccountEvents;
 import org.carillon.core.contact.Contact;
@@ -108,24 +107,13 @@ final class ChatCommand implements Callable<Integer> {
     /** The chat through the daemon, which has the account online already. */
     private int throughDaemon(CarillonClient daemon, PrintWriter err) throws Exception {
         String account = RunningDaemon.account(daemon, options.account);
-        List<Contact> contacts =
-                daemon.contacts(account).stream().map(ChatCommand::contact).toList();
+        List<Contact> contacts = DaemonViews.contacts(daemon, account);
         AccountId peer = ContactArgument.resolve(contact, contacts, AccountId.parse(account));
         ContactArgument.warning(contacts, peer).ifPresent(err::println);
         err.println("through the daemon that runs for " + options.directory().root());
         err.flush();
         DaemonConversation conversation = new DaemonConversation(daemon, account, peer);
         return onScreen(peer, (chat, screen) -> converse(conversation, chat, screen));
-    }
-
-    private static Contact contact(ContactView v) {
-        return new Contact(
-                AccountId.parse(v.id()),
-                v.added(),
-                v.removed(),
-                v.confirmed(),
-                v.banned(),
-                v.conversation() == null ? "" : v.conversation());
     }
 
     /** What runs once the screen is up: the conversation, for as long as the user stays. */

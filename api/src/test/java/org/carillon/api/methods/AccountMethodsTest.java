@@ -9,7 +9,6 @@ import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -27,8 +26,6 @@ import org.carillon.api.model.AccountView;
 import org.carillon.api.rpc.RpcError;
 import org.carillon.core.account.AccountGenerator;
 import org.carillon.core.daemon.DaemonConfig;
-import org.carillon.dht.DhtConfig;
-import org.carillon.dht.DhtRunner;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -41,32 +38,24 @@ class AccountMethodsTest {
     @TempDir
     Path tmp;
 
-    DhtRunner seed;
-    final List<TestDaemon> daemons = new ArrayList<>();
+    TestDaemons daemons;
 
     @BeforeEach
     void startSeed() throws IOException {
-        seed = DhtRunner.start(DhtConfig.defaults()
-                .withBindAddresses(List.of(InetAddress.getLoopbackAddress()))
-                .withPort(0));
+        daemons = new TestDaemons(tmp);
     }
 
     @AfterEach
     void stopAll() throws Exception {
-        for (TestDaemon d : daemons) {
-            d.close();
-        }
-        seed.close();
+        daemons.close();
     }
 
     TestDaemon daemon(String name) throws Exception {
-        return daemon(name, new AccountGenerator(new SecureRandom(), 2048));
+        return daemons.daemon(name);
     }
 
     TestDaemon daemon(String name, AccountGenerator generator) throws Exception {
-        TestDaemon d = new TestDaemon(tmp.resolve(name), seed.port(), generator);
-        daemons.add(d);
-        return d;
+        return daemons.daemon(name, generator);
     }
 
     CarillonClient typed(TestDaemon d) throws IOException {
@@ -176,7 +165,7 @@ class AccountMethodsTest {
             fails(() -> c.contacts(alice), RpcError.NOT_FOUND, "no account");
         }
         d.close();
-        daemons.remove(d);
+        daemons.stopped(d);
         TestDaemon again = daemon("home");
         try (CarillonClient c = typed(again)) {
             assertThat(c.accounts()).extracting(AccountView::alias).containsExactly("bob");

@@ -5,21 +5,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
-import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import org.carillon.api.client.ApiException;
 import org.carillon.api.client.CarillonClient;
 import org.carillon.api.model.AccountView;
 import org.carillon.api.rpc.RpcError;
-import org.carillon.core.account.AccountGenerator;
-import org.carillon.dht.DhtConfig;
-import org.carillon.dht.DhtRunner;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -32,28 +25,20 @@ class TwoDaemonsTest {
     @TempDir
     Path tmp;
 
-    DhtRunner seed;
-    final List<TestDaemon> daemons = new ArrayList<>();
+    TestDaemons daemons;
 
     @BeforeEach
     void startSeed() throws IOException {
-        seed = DhtRunner.start(DhtConfig.defaults()
-                .withBindAddresses(List.of(InetAddress.getLoopbackAddress()))
-                .withPort(0));
+        daemons = new TestDaemons(tmp);
     }
 
     @AfterEach
     void stopAll() throws Exception {
-        for (TestDaemon d : daemons) {
-            d.close();
-        }
-        seed.close();
+        daemons.close();
     }
 
     TestDaemon daemon(String name) throws Exception {
-        TestDaemon d = new TestDaemon(tmp.resolve(name), seed.port(), new AccountGenerator(new SecureRandom(), 2048));
-        daemons.add(d);
-        return d;
+        return daemons.daemon(name);
     }
 
     @Test
@@ -88,7 +73,7 @@ class TwoDaemonsTest {
 
         // bob's daemon stops and starts again on the same data directory
         b.close();
-        daemons.remove(b);
+        daemons.stopped(b);
         TestDaemon b2 = daemon("bob");
         JsonNode history = b2.call("messages.history", Map.of("account", "bob", "contact", alice));
         assertThat(history).extracting(m -> m.get("text").asText()).containsExactly("hello bob", "hi alice");
