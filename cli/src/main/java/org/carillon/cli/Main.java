@@ -19,6 +19,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
         commandListHeading = "%nCommands:%n",
         subcommands = {
             DaemonCommand.class,
+            StatusCommand.class,
             DemoCommand.class,
             DhtCommand.class,
             AccountCommand.class,

@@ -175,6 +175,20 @@ class CommandsThroughDaemonTest {
     }
 
     @Test
+    void statusShowsTheDaemonsNodeAndAccountsAndFailsWithoutADaemon() throws Exception {
+        CliRun status = until(out -> out.contains(alice + "  alice  online\n"), "alice", "status");
+        assertThat(status.out())
+                .startsWith("daemon    " + tmp.resolve("alice") + ", up ")
+                .contains("node      " + aliceDaemon.node().nodeId() + " on UDP port " + aliceDaemon.dhtPort())
+                .containsPattern("IPv4      connected, [1-9]\\d* good and \\d+ dubious nodes")
+                .containsPattern("packets   [1-9]\\d* in, [1-9]\\d* out, \\d+ dropped");
+
+        CliRun none = run("nobody", "status");
+        assertThat(none.exitCode()).isEqualTo(1);
+        assertThat(none.err()).contains("no Carillon daemon runs for " + tmp.resolve("nobody"));
+    }
+
+    @Test
     void accountsAreListedAndShownFromTheDaemon() throws Exception {
         assertThat(as("alice", "account", "list").out()).isEqualTo(alice + "  alice\n");
         CliRun shown =
