@@ -119,6 +119,11 @@ public final class CarillonClient implements AutoCloseable {
                 new TypeReference<>() {});
     }
 
+    /** {@code conversations.list}: each conversation's contact, newest message (or null) and unread count, latest first. */
+    public List<JsonNode> conversations(String account) throws IOException {
+        return call("conversations.list", Map.of("account", account), new TypeReference<>() {});
+    }
+
     /** A page of history in send order: the newest {@code limit}, or those before {@code before}. */
     public List<MessageView> history(String account, String contact, Optional<String> before, int limit)
             throws IOException {

@@ -388,6 +388,35 @@ public final class CarillonMethods implements AccountHost.Listeners {
                     }
                 }));
         m.add(new Method(
+                "conversations.list",
+                "Each conversation of the account, the latest first: {contact (a contact object), last (its newest"
+                        + " message, or null), unread (messages from the contact not read yet)}. Former contacts'"
+                        + " conversations are listed while they hold messages.",
+                List.of(account),
+                Method.arrayOf(Method.object()),
+                p -> {
+                    AccountSession session = online(p);
+                    String acc = session.account().accountId().hex();
+                    Messenger messenger = session.messenger();
+                    List<Map<String, Object>> out = new ArrayList<>();
+                    for (Contact c : host.accounts().state(select(p)).contacts()) {
+                        Optional<Message> last = messenger.history(c.id(), Optional.empty(), 1).stream()
+                                .findFirst();
+                        if (!c.isActive() && last.isEmpty()) {
+                            continue;
+                        }
+                        Map<String, Object> conversation = new LinkedHashMap<>();
+                        conversation.put("contact", ContactView.of(c));
+                        conversation.put(
+                                "last", last.map(x -> MessageView.of(acc, x)).orElse(null));
+                        conversation.put("unread", messenger.unread(c.id()));
+                        out.add(conversation);
+                    }
+                    out.sort(java.util.Comparator.comparingLong((Map<String, Object> x) -> lastSent(x.get("last")))
+                            .reversed());
+                    return out;
+                }));
+        m.add(new Method(
                 "messages.history",
                 "A page of a conversation in send order: the newest, or those before the message 'before'.",
                 List.of(
@@ -758,6 +787,11 @@ public final class CarillonMethods implements AccountHost.Listeners {
                         "out", sum(metrics.packetsOut()),
                         "dropped", metrics.totalDrops()));
         return out;
+    }
+
+    /** When a conversation's newest message was sent; a conversation without one sorts last. */
+    private static long lastSent(Object last) {
+        return last instanceof MessageView v ? v.sent() : Long.MIN_VALUE;
     }
 
     private static long count(List<RoutingEntry> table, RoutingEntry.State state) {

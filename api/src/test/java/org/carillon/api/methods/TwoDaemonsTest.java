@@ -68,6 +68,11 @@ class TwoDaemonsTest {
         a.awaitEvent(e -> e.startsWith("message.status") && e.contains(helloId) && e.contains("delivered"));
         b.call("messages.send", Map.of("account", "bob", "contact", alice, "text", "hi alice"));
         a.awaitEvent(e -> e.startsWith("message.received") && e.contains("hi alice"));
+        JsonNode alicesConversations = a.call("conversations.list", Map.of("account", "alice"));
+        assertThat(alicesConversations).hasSize(1);
+        assertThat(alicesConversations.get(0).get("contact").get("id").asText()).isEqualTo(bob);
+        assertThat(alicesConversations.get(0).get("last").get("text").asText()).isEqualTo("hi alice");
+        assertThat(alicesConversations.get(0).get("unread").asInt()).isEqualTo(1);
         b.call("messages.markRead", Map.of("account", "bob", "contact", alice));
         a.awaitEvent(e -> e.startsWith("message.status") && e.contains(helloId) && e.contains("\"read\""));
 
@@ -83,6 +88,12 @@ class TwoDaemonsTest {
                         .get("confirmed")
                         .asBoolean())
                 .isTrue();
+        JsonNode bobsConversations = b2.call("conversations.list", Map.of("account", "bob"));
+        assertThat(bobsConversations).hasSize(1);
+        assertThat(bobsConversations.get(0).get("last").get("text").asText()).isEqualTo("hi alice");
+        assertThat(bobsConversations.get(0).get("unread").asInt())
+                .as("bob read alice's message")
+                .isZero();
         assertThat(b2.call("messages.search", Map.of("account", "bob", "words", "HEL")))
                 .extracting(m -> m.get("text").asText())
                 .containsExactly("hello bob");

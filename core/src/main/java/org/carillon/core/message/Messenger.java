@@ -253,6 +253,11 @@ public final class Messenger implements AutoCloseable {
         return store.message(peer, id);
     }
 
+    /** Messages from {@code peer} not read yet. */
+    public int unread(AccountId peer) {
+        return store.unreadCount(peer);
+    }
+
     public List<Message> search(Optional<AccountId> peer, String words, int limit) {
         return store.search(peer, words, limit);
     }
