@@ -96,7 +96,7 @@ final class Daemon implements AutoCloseable {
                     server[0].broadcast(name, params);
                 }
             });
-            host = new AccountHost(accounts, node, methods);
+            host = new AccountHost(accounts, node, methods, s.config().messagePolicy());
             methods.bind(host, new AccountGenerator(new SecureRandom(), s.keyBits()), dir.root());
             List<org.carillon.api.rpc.Method> all = methods.methods();
             RpcDispatcher rpc = new RpcDispatcher(all, () -> CarillonApi.document(all));

@@ -9,6 +9,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.carillon.core.account.AccountKeys;
 import org.carillon.core.contact.AccountEvents;
+import org.carillon.core.daemon.DaemonConfig;
 import org.carillon.core.daemon.DaemonLock;
 import org.carillon.core.local.AccountSession;
 import org.carillon.core.local.LocalAccounts;
@@ -86,7 +87,8 @@ final class Online {
                         messageEvents,
                         accounts.revocations(account),
                         network.config(),
-                        network.timeout)) {
+                        network.timeout,
+                        DaemonConfig.loadIfPresent(accounts.directory().root()).messagePolicy())) {
             return operation.run(session).get(limit.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
             throw new IOException("the network did not answer within " + limit.toSeconds() + " s");

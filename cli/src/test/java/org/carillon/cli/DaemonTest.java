@@ -9,12 +9,15 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.carillon.api.client.ApiClient;
 import org.carillon.api.server.ApiToken;
+import org.carillon.core.account.AccountGenerator;
+import org.carillon.core.account.Progress;
 import org.carillon.core.daemon.DaemonConfig;
 import org.carillon.core.store.DataDirectory;
 import org.junit.jupiter.api.Test;
@@ -71,6 +74,18 @@ class DaemonTest {
                         .as("the account is back online after a restart")
                         .isTrue();
             }
+        }
+    }
+
+    @Test
+    void messagesKeepDaysOfTheConfigBoundsHowLongTheAccountsMessagesAreRepublished() throws Exception {
+        Files.writeString(
+                new DataDirectory(home).ensureExists().root().resolve(DaemonConfig.FILE), "messages.keep-days = 3\n");
+        try (Daemon daemon = Daemon.start(settings())) {
+            var alice = daemon.host()
+                    .create("alice", "laptop", new AccountGenerator(new SecureRandom(), 2048), Progress.NONE);
+            assertThat(daemon.host().online(alice).messenger().policy().maxAge())
+                    .isEqualTo(Duration.ofDays(3));
         }
     }
 

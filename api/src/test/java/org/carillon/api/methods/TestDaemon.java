@@ -17,6 +17,7 @@ import org.carillon.api.server.ApiToken;
 import org.carillon.core.account.AccountGenerator;
 import org.carillon.core.local.AccountHost;
 import org.carillon.core.local.LocalAccounts;
+import org.carillon.core.message.MessagePolicy;
 import org.carillon.core.store.DataDirectory;
 import org.carillon.dht.DhtConfig;
 import org.carillon.dht.DhtRunner;
@@ -47,7 +48,7 @@ final class TestDaemon implements AutoCloseable {
                 .withBootstrap(List.of(new InetSocketAddress(InetAddress.getLoopbackAddress(), seedPort))));
         ApiServer[] serverRef = new ApiServer[1];
         CarillonMethods methods = new CarillonMethods((name, params) -> serverRef[0].broadcast(name, params));
-        host = new AccountHost(accounts, node, methods);
+        host = new AccountHost(accounts, node, methods, MessagePolicy.DEFAULT);
         methods.bind(host, generator, home);
         token = ApiToken.loadOrCreate(home);
         server = ApiServer.start(

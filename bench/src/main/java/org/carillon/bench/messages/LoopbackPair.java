@@ -17,6 +17,7 @@ import org.carillon.core.account.AccountId;
 import org.carillon.core.contact.Contact;
 import org.carillon.core.local.AccountSession;
 import org.carillon.core.local.LocalAccounts;
+import org.carillon.core.message.MessagePolicy;
 import org.carillon.core.store.LocalAccount;
 import org.carillon.dht.DhtConfig;
 import org.carillon.dht.DhtRunner;
@@ -103,7 +104,8 @@ final class LoopbackPair implements MessagingPair {
                 log,
                 Optional.empty(),
                 config,
-                CONNECT);
+                CONNECT,
+                MessagePolicy.DEFAULT);
     }
 
     /** A asks, B accepts, A hears the confirmation. */

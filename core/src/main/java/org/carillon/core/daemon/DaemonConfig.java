@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.carillon.core.message.MessagePolicy;
 
 /**
  * The daemon's settings, from {@code carillon.conf} in the data directory: {@code key = value}
@@ -123,6 +124,20 @@ public record DaemonConfig(
             Files.writeString(file, DEFAULTS.render(), StandardCharsets.UTF_8);
         }
         return parse(file, Files.readAllLines(file, StandardCharsets.UTF_8));
+    }
+
+    /**
+     * The settings of {@code dir}'s {@code carillon.conf} for a command that runs without the
+     * daemon: the defaults when there is no file, which is left for the daemon to write.
+     */
+    public static DaemonConfig loadIfPresent(Path dir) throws IOException {
+        Path file = dir.resolve(FILE);
+        return Files.exists(file) ? parse(file, Files.readAllLines(file, StandardCharsets.UTF_8)) : DEFAULTS;
+    }
+
+    /** How messages are kept and republished with these settings. */
+    public MessagePolicy messagePolicy() {
+        return MessagePolicy.DEFAULT.withMaxAge(messageMaxAge);
     }
 
     static DaemonConfig parse(Path file, List<String> lines) throws IOException {

@@ -12,6 +12,7 @@ import org.carillon.core.account.AccountId;
 import org.carillon.core.account.Progress;
 import org.carillon.core.contact.AccountEvents;
 import org.carillon.core.message.MessageEvents;
+import org.carillon.core.message.MessagePolicy;
 import org.carillon.core.store.LocalAccount;
 import org.carillon.dht.DhtRunner;
 import org.slf4j.Logger;
@@ -38,13 +39,16 @@ public final class AccountHost implements AutoCloseable {
     private final LocalAccounts accounts;
     private final DhtRunner runner;
     private final Listeners listeners;
+    private final MessagePolicy policy;
     private final Map<AccountId, AccountSession> sessions = new LinkedHashMap<>();
     private boolean closed;
 
-    public AccountHost(LocalAccounts accounts, DhtRunner runner, Listeners listeners) {
+    /** @param policy how the accounts' messages are kept and republished ({@code messages.keep-days}) */
+    public AccountHost(LocalAccounts accounts, DhtRunner runner, Listeners listeners, MessagePolicy policy) {
         this.accounts = accounts;
         this.runner = runner;
         this.listeners = listeners;
+        this.policy = policy;
     }
 
     /** Brings every local account online; one that cannot be (its key files unreadable) is logged and skipped. */
@@ -83,7 +87,8 @@ public final class AccountHost implements AutoCloseable {
                 listeners.account(id),
                 accounts.messages(account),
                 listeners.messages(id),
-                accounts.revocations(account));
+                accounts.revocations(account),
+                policy);
         sessions.put(id, s);
         s.announced().whenComplete((r, e) -> listeners.onAnnounced(id, Optional.ofNullable(e)));
         LOG.info("account {} ({}) is online", id, account.alias());

@@ -67,13 +67,14 @@ public final class AccountSession implements AutoCloseable {
             MessageEvents messageEvents,
             Optional<X509CRL> revocations,
             DhtConfig config,
-            Duration connectTimeout)
+            Duration connectTimeout,
+            MessagePolicy policy)
             throws IOException {
         DhtRunner runner = DhtRunner.start(config);
         AccountSession session;
         try {
             awaitConnected(runner, config, connectTimeout);
-            session = online(runner, true, keys, state, events, messages, messageEvents, revocations);
+            session = online(runner, true, keys, state, events, messages, messageEvents, revocations, policy);
         } catch (IOException | RuntimeException e) {
             runner.close();
             throw e;
@@ -95,8 +96,9 @@ public final class AccountSession implements AutoCloseable {
             AccountEvents events,
             MessageStore messages,
             MessageEvents messageEvents,
-            Optional<X509CRL> revocations) {
-        return online(runner, false, keys, state, events, messages, messageEvents, revocations);
+            Optional<X509CRL> revocations,
+            MessagePolicy policy) {
+        return online(runner, false, keys, state, events, messages, messageEvents, revocations, policy);
     }
 
     private static AccountSession online(
@@ -107,13 +109,13 @@ public final class AccountSession implements AutoCloseable {
             AccountEvents events,
             MessageStore messages,
             MessageEvents messageEvents,
-            Optional<X509CRL> revocations) {
+            Optional<X509CRL> revocations,
+            MessagePolicy policy) {
         SecureRandom random = new SecureRandom();
         SecureDht dht = new SecureDht(runner, keys.device(), random);
         OnlineAccount account = new OnlineAccount(keys, dht, state, events, System::currentTimeMillis, random);
         WallClockScheduler timers = new WallClockScheduler();
-        Messenger messenger =
-                new Messenger(account, dht, messages, messageEvents, timers, random, MessagePolicy.DEFAULT);
+        Messenger messenger = new Messenger(account, dht, messages, messageEvents, timers, random, policy);
         messenger.start();
         revocations.ifPresent(crl -> runner.put(keys.accountId().hash(), Revocations.toValue(crl), true));
         CompletableFuture<Void> announced = account.start();

@@ -253,6 +253,11 @@ public final class Messenger implements AutoCloseable {
         return store.message(peer, id);
     }
 
+    /** How this messenger keeps and republishes messages. */
+    public MessagePolicy policy() {
+        return policy;
+    }
+
     /** Messages from {@code peer} not read yet. */
     public int unread(AccountId peer) {
         return store.unreadCount(peer);

@@ -40,6 +40,8 @@ class DaemonConfigTest {
         assertThat(c.apiBind().getAddress().isLoopbackAddress()).isTrue();
         assertThat(c.logLevel()).isEqualTo("debug");
         assertThat(c.messageMaxAge()).isEqualTo(Duration.ofDays(7));
+        assertThat(c.messagePolicy().maxAge()).isEqualTo(Duration.ofDays(7));
+        assertThat(DaemonConfig.loadIfPresent(dir)).isEqualTo(c);
         assertThat(DaemonConfig.parse(dir, List.of("api.bind = 0.0.0.0:7423")).apiBind())
                 .as("beyond loopback is allowed: the daemon serves it over TLS")
                 .isEqualTo(new java.net.InetSocketAddress("0.0.0.0", 7423));
@@ -103,5 +105,12 @@ class DaemonConfigTest {
         try (var left = Files.list(dir)) {
             assertThat(left).as("no temporary file left").hasSize(1);
         }
+    }
+
+    @Test
+    void aCommandWithoutTheDaemonReadsTheFileButNeverWritesIt(@TempDir Path empty) throws Exception {
+        assertThat(DaemonConfig.loadIfPresent(empty)).isEqualTo(DaemonConfig.DEFAULTS);
+        assertThat(empty.resolve(DaemonConfig.FILE)).doesNotExist();
+        assertThat(DaemonConfig.DEFAULTS.messagePolicy()).isEqualTo(org.carillon.core.message.MessagePolicy.DEFAULT);
     }
 }
