@@ -33,12 +33,9 @@ class DaemonCrashIT {
     private static final int KILLS = 5;
     /**
      * A kill comes after a random number of acknowledged sends up to this (or at once, now and
-     * then); {@code -Dcrash.sends=N} for more. With the last run's, at most 170 messages: a
-     * restarted daemon puts everything still owed again at once, with fresh value ids, and Bob's
-     * daemon refuses a device's copies beyond MessagePolicy.senderBurst in its window (200 in 10 s
-     * when this was measured); those wait
-     * for Bob's next presence or the next republication (minutes). With -Dcrash.sends=90, 349
-     * messages, 90 were refused and 90 were still missing 90 s after the last send.
+     * then); {@code -Dcrash.sends=N} for more. A restarted daemon puts what it still owes paced
+     * per device of Bob's (Messenger), since Bob's daemon leaves a device's copies beyond
+     * MessagePolicy.senderBurst in its window unacknowledged until the next republication.
      */
     private static final int MAX_SENDS_PER_RUN = Integer.getInteger("crash.sends", 30);
 

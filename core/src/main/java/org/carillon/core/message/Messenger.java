@@ -38,7 +38,10 @@ import org.slf4j.LoggerFactory;
  * <p>What makes it arrive: the message and every delivery it owes are stored before {@link
  * #send} returns; a delivery is published again and again (see {@link MessagePolicy}) until its
  * device acknowledges it or the policy's age limit passes, also after a restart; a device of the
- * peer that comes online (its announcement appears) gets what it is owed at once. The receiver
+ * peer that comes online (its announcement appears) gets what it is owed at once, paced at half
+ * the rate a receiver accepts from one device (a restarted sender owing hundreds would otherwise
+ * put them all at once, and the receiver's limit, which counts every copy, would leave the
+ * excess for the next republication, minutes later). The receiver
  * stores each message once (by peer and id), acknowledges every copy it gets, and shows history
  * in send order, whatever the order of arrival.
  *
@@ -63,6 +66,9 @@ public final class Messenger implements AutoCloseable {
     /** Puts of deliveries in flight at once; the rest wait for their turn. */
     static final int MAX_IN_FLIGHT = 32;
 
+    /** How long a delivery waits when its device's window of puts is full. */
+    static final long PACE_RETRY_MILLIS = 1000;
+
     private static final int MAX_SEALED_CACHE = 4096;
 
     private final OnlineAccount account;
@@ -75,6 +81,8 @@ public final class Messenger implements AutoCloseable {
     private final AccountId me;
     private final InfoHash myDevice;
     private final SenderRateLimit rateLimit;
+    /** Our puts per recipient device: half of what {@link #rateLimit} lets a device send us. */
+    private final SenderRateLimit pace;
 
     /** Deliveries owed, by message id and device, and the same ordered by when they are due. */
     private final Map<DeliveryKey, PendingDelivery> owed = new HashMap<>();
@@ -123,6 +131,7 @@ public final class Messenger implements AutoCloseable {
         this.myDevice = account.deviceId().shortId();
         long window = Math.max(1000L, (long) Math.ceil(policy.senderBurst() * 1000.0 / policy.senderPerSecond()));
         this.rateLimit = new SenderRateLimit(policy.senderBurst(), window);
+        this.pace = new SenderRateLimit(Math.max(1, policy.senderBurst() / 2), window);
     }
 
     /**
@@ -440,6 +449,8 @@ public final class Messenger implements AutoCloseable {
             } else if (p.device().equals(InfoHash.ZERO)) {
                 lookUpDevices(p.recipientAccount());
                 later.add(reschedule(p, now, p.attempts()));
+            } else if (!pace.allow(p.device(), now)) {
+                later.add(paced(p, now)); // that device's window is full: a second later, same attempt
             } else {
                 publish(p, now);
             }
@@ -491,6 +502,12 @@ public final class Messenger implements AutoCloseable {
             due.add(p);
         }
         reschedule();
+    }
+
+    private PendingDelivery paced(PendingDelivery p, long now) {
+        PendingDelivery next = p.rescheduled(now + PACE_RETRY_MILLIS, p.attempts());
+        owed.put(key(p), next);
+        return next;
     }
 
     private PendingDelivery reschedule(PendingDelivery p, long now, int attempts) {

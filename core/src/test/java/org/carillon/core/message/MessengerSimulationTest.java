@@ -228,6 +228,36 @@ class MessengerSimulationTest {
     }
 
     @Test
+    void aRestartedSenderOwingMoreThanTheReceiversBurstPacesItsPutsAndNothingIsRefused() {
+        // the default's shape at a tenth of its rates (a burst of 50, 5 a second), so the backlog is small
+        MessagePolicy d = MessagePolicy.DEFAULT;
+        MessagePolicy policy = new MessagePolicy(d.maxAge(), d.republishEvery(), d.keepAlive(), d.maxPause(), 50, 5.0);
+        Device alice = net.new Device(TestAccounts.alice(), 8, policy).start();
+        Device bob = net.new Device(TestAccounts.bob(), 21, policy).start();
+        contacts(alice, bob);
+        bob.stop();
+
+        int owed = policy.senderBurst() + 20;
+        for (int i = 0; i < owed; i++) {
+            alice.messenger.send(bob.id(), "backlog " + i);
+        }
+        alice.stop();
+        assertThat(alice.store.pending()).hasSize(owed);
+
+        alice.start();
+        bob.start();
+        long restarted = sim.clock().now();
+        // well before the next republication (4 minutes): unpaced, everything past the
+        // receiver's burst would be refused and wait for it
+        sim.clock().runUntil(() -> bob.store.conversation(alice.id()).size() == owed, 120_000);
+        assertThat(bob.store.conversation(alice.id())).hasSize(owed);
+        assertThat(sim.clock().now() - restarted)
+                .as("virtual ms until bob had the backlog")
+                .isLessThan(policy.republishEvery().toMillis());
+        assertThat(bob.messenger.refusals()).doesNotContainKey("rate-limited");
+    }
+
+    @Test
     void twoRecipientDevicesGetEveryMessageAndShareReadState() {
         Device alice = device(TestAccounts.alice(), 7);
         Device bob = device(TestAccounts.bob(), 13);
