@@ -153,9 +153,8 @@ final class MessageCommand implements Callable<Integer> {
             AccountId peer = ContactArgument.resolve(contact, contacts, AccountId.parse(account));
             ContactArgument.warning(contacts, peer).ifPresent(err::println);
             SendReport report = new SendReport(out);
-            daemon.onEvent("message.status", e -> {
-                if (e.path("account").asText().equals(account)
-                        && e.path("contact").asText().equals(peer.hex())) {
+            new DaemonEvents(daemon, account).on("message.status", e -> {
+                if (e.path("contact").asText().equals(peer.hex())) {
                     report.onStatus(
                             peer,
                             Long.parseUnsignedLong(e.path("id").asText(), 16),

@@ -67,16 +67,33 @@ public final class DhtnodeConsole {
 
     /**
      * Removes the readline prompts ({@code ">> "}) from asynchronous output. The console thread
-     * redraws its prompt while a callback thread prints, so a prompt can land at the start of a
-     * line or in its middle ({@code "Get: found >> 1 value(s)"}); only the part before a quoted
-     * value text is cleaned, so that a value's own text is kept as it is.
+     * redraws its prompt while a callback thread prints, and the two interleave by the character:
+     * a prompt lands whole at the start of a line, whole in its middle ({@code "Get: found >> 1
+     * value(s)"}) or torn apart ({@code "Get: found >1 value(s) after > 63.3 us"}), both seen in
+     * CI. No line the parsers read has a {@code '>'} before a value's quoted text, so there every
+     * {@code '>'} but a log line's {@code "->"} is taken out, with the spaces it leaves: runs of spaces inside the line and a
+     * one- or two-space indent (real indents are a tab or 3+ spaces). A value's own text (from
+     * its opening quote on) is kept as it is.
      */
     public static String stripPrompts(String line) {
         int quote = line.indexOf('"');
         String head = quote < 0 ? line : line.substring(0, quote);
         String tail = quote < 0 ? "" : line.substring(quote);
-        String s = head.replace(">> ", "") + tail;
-        return s.equals(">>") ? "" : s;
+        // "->" is a log line's arrow, not a prompt
+        String cleaned = head.replaceAll("(?<!-)>", "");
+        if (cleaned.length() == head.length()) {
+            return line;
+        }
+        int indent = 0;
+        while (indent < cleaned.length() && cleaned.charAt(indent) == ' ') {
+            indent++;
+        }
+        String lead = indent <= 2 ? "" : cleaned.substring(0, indent);
+        String rest = cleaned.substring(indent).replaceAll(" {2,}", " ");
+        if (tail.isEmpty()) {
+            rest = rest.stripTrailing();
+        }
+        return lead + rest + tail;
     }
 
     /**

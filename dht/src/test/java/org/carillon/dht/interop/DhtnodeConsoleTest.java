@@ -28,6 +28,19 @@ class DhtnodeConsoleTest {
         // a prompt redrawn while a callback prints lands in the middle of its line (seen in CI)
         assertThat(DhtnodeConsole.stripPrompts("Get: found >> 1 value(s) after 71.3 us (total 1)"))
                 .isEqualTo("Get: found 1 value(s) after 71.3 us (total 1)");
+        // or torn apart (seen in CI too)
+        assertThat(DhtnodeConsole.stripPrompts("Get: found >1 value(s) after > 63.3 us (total 1)"))
+                .isEqualTo("Get: found 1 value(s) after 63.3 us (total 1)");
+        assertThat(DhtnodeConsole.stripPrompts(" >Get: completed, took 1.31 ms (total 1)>"))
+                .isEqualTo("Get: completed, took 1.31 ms (total 1)");
+        assertThat(DhtnodeConsole.stripPrompts(">\tValue[id:1 data(text/plain):\"x\"]"))
+                .isEqualTo("\tValue[id:1 data(text/plain):\"x\"]");
+        // a log line's arrow is not a prompt
+        assertThat(DhtnodeConsole.stripPrompts("put: adding f5 -> Value[id:1]"))
+                .isEqualTo("put: adding f5 -> Value[id:1]");
+        // indents of the lines that have them are kept
+        assertThat(DhtnodeConsole.stripPrompts(">   hash: 00")).isEqualTo("   hash: 00");
+        assertThat(DhtnodeConsole.stripPrompts("      0000[vid: 1]")).isEqualTo("      0000[vid: 1]");
         // a value's own text is not touched
         assertThat(DhtnodeConsole.stripPrompts("\tValue[id:1 data(text/plain):\"a >> b\"]"))
                 .isEqualTo("\tValue[id:1 data(text/plain):\"a >> b\"]");
