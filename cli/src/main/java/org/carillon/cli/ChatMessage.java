@@ -1,6 +1,5 @@
 package org.carillon.cli;
 
-import java.util.Locale;
 import org.carillon.api.model.MessageView;
 import org.carillon.core.message.Message;
 import org.carillon.core.message.MessageStatus;
@@ -33,28 +32,13 @@ record ChatMessage(
     /** From the daemon's form; a view the daemon would not send (a bad id or status) is refused, naming what. */
     static ChatMessage of(MessageView v) {
         return new ChatMessage(
-                messageId(v.id()),
+                DaemonViews.messageId(v.id()),
                 v.outgoing(),
                 v.text() == null ? "" : v.text(),
                 v.sent(),
-                status(v.status()),
+                DaemonViews.status(v.status()),
                 v.edited(),
                 v.deleted());
-    }
-
-    static long messageId(String hex) {
-        if (hex == null || !hex.matches("[0-9a-fA-F]{1,16}")) {
-            throw new IllegalArgumentException("not a message id: '" + hex + "'");
-        }
-        return Long.parseUnsignedLong(hex, 16);
-    }
-
-    static MessageStatus status(String name) {
-        try {
-            return MessageStatus.valueOf(String.valueOf(name).toUpperCase(Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("not a message status: '" + name + "'");
-        }
     }
 
     ChatMessage withStatus(MessageStatus next) {

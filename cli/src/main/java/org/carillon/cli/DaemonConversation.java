@@ -87,8 +87,8 @@ final class DaemonConversation implements Conversation {
                 "message.status",
                 p -> events.onStatus(
                         contact(p),
-                        ChatMessage.messageId(p.path("id").asText()),
-                        ChatMessage.status(p.path("status").asText())));
+                        DaemonViews.messageId(p.path("id").asText()),
+                        DaemonViews.status(p.path("status").asText())));
         ours.on(
                 "message.typing",
                 p -> events.onTyping(contact(p), p.path("typing").asBoolean()));

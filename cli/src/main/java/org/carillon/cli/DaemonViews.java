@@ -41,7 +41,7 @@ final class DaemonViews {
     static Message message(MessageView v) {
         return new Message(
                 AccountId.parse(v.contact()),
-                Long.parseUnsignedLong(v.id(), 16),
+                messageId(v.id()),
                 v.outgoing(),
                 InfoHash.fromHex(v.author()),
                 v.type(),
@@ -54,7 +54,20 @@ final class DaemonViews {
                 v.deleted());
     }
 
+    /** A message id as the API writes it (hex); one the daemon would not send is refused, naming it. */
+    static long messageId(String hex) {
+        if (hex == null || !hex.matches("[0-9a-fA-F]{1,16}")) {
+            throw new IllegalArgumentException("not a message id: '" + hex + "'");
+        }
+        return Long.parseUnsignedLong(hex, 16);
+    }
+
+    /** A status as the API writes it (lower case); one the daemon would not send is refused, naming it. */
     static MessageStatus status(String name) {
-        return MessageStatus.valueOf(name.toUpperCase(Locale.ROOT));
+        try {
+            return MessageStatus.valueOf(String.valueOf(name).toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("not a message status: '" + name + "'");
+        }
     }
 }

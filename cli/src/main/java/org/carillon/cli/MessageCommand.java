@@ -157,13 +157,13 @@ final class MessageCommand implements Callable<Integer> {
                 if (e.path("contact").asText().equals(peer.hex())) {
                     report.onStatus(
                             peer,
-                            Long.parseUnsignedLong(e.path("id").asText(), 16),
+                            DaemonViews.messageId(e.path("id").asText()),
                             DaemonViews.status(e.path("status").asText()));
                 }
             });
             Sender sender = t -> {
                 MessageView m = daemon.send(account, peer.hex(), t);
-                report.accepted(peer, Long.parseUnsignedLong(m.id(), 16), DaemonViews.status(m.status()));
+                report.accepted(peer, DaemonViews.messageId(m.id()), DaemonViews.status(m.status()));
             };
             int bad = fromStdin ? sendLines(sender, err) : 0;
             if (text != null) {

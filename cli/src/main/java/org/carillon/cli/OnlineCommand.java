@@ -166,7 +166,7 @@ final class OnlineCommand implements Callable<Integer> {
             printer.message(m.outgoing(), m.contact(), m.id(), Objects.toString(m.text(), ""));
         });
         events.on("message.status", p -> {
-            String word = StatusMarks.word(ChatMessage.status(p.path("status").asText()));
+            String word = StatusMarks.word(DaemonViews.status(p.path("status").asText()));
             printer.status(word, p.path("id").asText(), p.path("contact").asText());
         });
         events.on("message.edited", p -> {
